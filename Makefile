@@ -1,0 +1,38 @@
+# One command per job. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= luoshi.db
+export LUOSHI_DATABASE_URL ?= sqlite:///$(abspath $(DB))
+
+.PHONY: setup run test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create the virtualenv and install luoshi with its dev tools
+
+run: setup  ## migrate the database, import the seed plans, print the register summary
+	$(BIN)/luoshi db upgrade
+	$(BIN)/luoshi import data/seeds/*.txt
+	$(BIN)/luoshi summary
+
+lint: setup  ## ruff
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: setup  ## mypy, strict on the package
+	$(BIN)/mypy
+
+test: lint typecheck  ## lint, typecheck and the test suite
+	$(BIN)/pytest -q
+
+bench: setup  ## print the figures the README quotes
+	$(BIN)/python benchmarks/extraction_speed.py
+	$(BIN)/python benchmarks/extraction_quality.py
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,149 @@
+"""The ``luoshi`` command line: a thin client of the pipeline and the register.
+
+Each command parses its arguments, makes one library call and prints; a
+:class:`luoshi.errors.LuoshiError` becomes a one-line message on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from luoshi.errors import LuoshiError
+
+app = typer.Typer(
+    help="luoshi (落实): read plans into a sourced register of tasks, targets and projects.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Manage the register's database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+T = TypeVar("T")
+Paths = Annotated[list[Path], typer.Argument(help="Plan files: .txt, .pdf, .docx, .html.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _guard(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except LuoshiError as exc:
+        _fail(str(exc))
+        raise  # unreachable; keeps type checkers content
+
+
+@contextmanager
+def _session() -> Iterator[Any]:
+    from luoshi.registry.db import database_url, make_engine, session_scope
+
+    engine = make_engine(database_url())
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def extract(paths: Paths, as_json: JsonFlag = False) -> None:
+    """Extract tasks, targets and projects from plan files (nothing is stored).
+
+    Example: luoshi extract data/seeds/000_911dc114d7018d40.txt --json
+    """
+    from luoshi.pipeline import extract_checked
+
+    docs = _guard(lambda: [d for p in paths for d in extract_checked(p)])
+    if as_json:
+        json.dump({"documents": [d.to_json() for d in docs]}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    for d in docs:
+        typer.echo(
+            f"{d.meta.title} {d.meta.doc_number or ''}\n"
+            f"  tasks {len(d.tasks)}, targets {len(d.targets)}, projects {len(d.projects)}, "
+            f"departments {len(d.departments)}"
+        )
+
+
+@app.command("import")
+def import_(paths: Paths) -> None:
+    """Import plan files into the register: idempotent by content, all or nothing.
+
+    Example: luoshi import data/seeds/*.txt
+    """
+    from luoshi.registry.importer import import_paths
+
+    def run() -> Any:
+        with _session() as session:
+            return import_paths(session, [str(p) for p in paths])
+
+    report = _guard(run)
+    typer.echo(str(report))
+
+
+@app.command()
+def summary() -> None:
+    """Print the register: per document its tasks, targets, projects and departments,
+    then the disagreements between documents."""
+    from luoshi.registry.queries import summary as register_summary
+
+    def run() -> list[Any]:
+        with _session() as session:
+            return list(register_summary(session))
+
+    rows = _guard(run)
+    if not rows:
+        typer.echo("The register is empty: run `luoshi import PATH...` first.")
+        return
+    typer.echo(f"{'document':<44} {'文号':<20} tasks targets projects depts")
+    for r in rows:
+        typer.echo(
+            f"{r.title[:40]:<44} {(r.doc_number or '—'):<20} {r.tasks:>5} {r.targets:>7} "
+            f"{r.projects:>8} {r.departments:>5}"
+        )
+    typer.echo("")
+    conflicts(as_json=False)
+
+
+@app.command()
+def conflicts(as_json: JsonFlag = False) -> None:
+    """List targets on which documents disagree (same indicator and year, different values)."""
+    from luoshi.extraction.conflicts import find_conflicts
+    from luoshi.registry.queries import targets_for_conflicts
+
+    def run() -> list[Any]:
+        with _session() as session:
+            return find_conflicts(targets_for_conflicts(session))
+
+    found = _guard(run)
+    if as_json:
+        json.dump({"conflicts": [c.to_json() for c in found]}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    typer.echo(f"Disagreements between documents: {len(found)}")
+    for c in found:
+        typer.echo(c.describe())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database named by LUOSHI_DATABASE_URL (default: ./luoshi.db)."""
+    from luoshi.registry.db import database_url, upgrade
+
+    _guard(lambda: upgrade(database_url()))
+    typer.echo("database is at the latest schema")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,247 @@
+"""Normalize a plan's text for extraction while keeping a map back to the original.
+
+PDF and HTML conversions of Chinese plans wrap lines mid-sentence, interleave page furniture
+(``— 1 —``, bare page numbers, image addresses, running headers) and mix full- and half-width
+forms. Extraction wants clean paragraphs; provenance wants the untouched original. So the
+normalized text carries ``offsets``: for each normalized character, the index of the original
+character it came from. No library keeps such a map through these edits, hence this module.
+
+Paragraphs come out separated by ``\\n``; a table row (a line with tab-separated cells) stays
+one line. Traditional characters are mapped to simplified ones character by character, so the
+map stays one-to-one.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from array import array
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from luoshi.extraction.model import Span
+
+# A line that opens a numbered item or a new block: never glued to the line before.
+STRUCTURE_START = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条部分篇]"
+    r"|[一二三四五六七八九十]+[、．.]"
+    r"|（[一二三四五六七八九十]+）"
+    r"|\d{1,3}(?:[．.、](?!\d)|\s)"
+    r"|（\d{1,3}）"
+    r"|[①-⑳]"
+    r"|附件|附表|附：)"
+)
+PAGE_MARKER = re.compile(r"^[—–\-－_~～]+\s*\d{1,4}\s*[—–\-－_~～]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
+BARE_NUMBER = re.compile(r"^\d{1,4}$")
+# Lines that stand alone in a notice's head: 文号, dates, and a title ending in 通知.
+STANDALONE = re.compile(
+    r"^[（(]?[\u4e00-\u9fff]{1,12}[〔\[［【]\s*\d{4}\s*[〕\]］】]\s*\d+\s*号[）)]?$"
+    r"|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|通知$"
+)
+URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
+SENTENCE_END = frozenset("。！？；：!?;")
+CLOSERS = frozenset("”’」』）)】")
+
+_FULLWIDTH_KEEP = frozenset("（），：；！？")  # Chinese punctuation stays full-width
+_HALF_TO_FULL = {"(": "（", ")": "）", ";": "；"}
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+@lru_cache(maxsize=1)
+def _t2s_converter() -> object:
+    import opencc  # opencc-python-reimplemented: pure Python, Apache-2.0
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _simplified(ch: str) -> str:
+    """One traditional character to its simplified form; unchanged if not one-to-one."""
+    converted: str = _t2s_converter().convert(ch)  # type: ignore[attr-defined]
+    return converted if len(converted) == 1 else ch
+
+
+def _map_char(ch: str) -> str:
+    code = ord(ch)
+    if ch == "\u3000" or ch == "\xa0":
+        return " "
+    if 0xFF01 <= code <= 0xFF5E and ch not in _FULLWIDTH_KEEP:
+        return chr(code - 0xFEE0)  # full-width ASCII forms: digits, letters, % . / + …
+    if ch in _HALF_TO_FULL:
+        return _HALF_TO_FULL[ch]
+    if _is_cjk(ch):
+        return _simplified(ch)
+    return ch
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalized text plus, per character, its index in the original text."""
+
+    text: str
+    offsets: array  # type: ignore[type-arg]  # array('q'), len(offsets) == len(text)
+
+    def source_span(self, start: int, end: int) -> Span:
+        """Map a normalized ``[start, end)`` to the original ``[start, end)``."""
+        if not self.text:
+            return (0, 0)
+        start = max(0, min(start, len(self.text) - 1))
+        if end <= start:
+            pos = int(self.offsets[start])
+            return (pos, pos)
+        end = min(end, len(self.text))
+        return (int(self.offsets[start]), int(self.offsets[end - 1]) + 1)
+
+
+@dataclass
+class _Line:
+    start: int  # absolute offset of the first kept character
+    raw: str  # stripped content
+    table: bool
+
+
+def _lines(original: str, begin: int, end: int) -> Iterator[_Line]:
+    for m in re.finditer(r"[^\r\n\f]*", original[begin:end]):
+        content = m.group()
+        stripped = content.strip(" \t\u3000\xa0\r")
+        if not stripped:
+            continue
+        table = "\t" in stripped
+        if table:  # leading tabs are empty cells (merged rows): keep them
+            stripped = content.strip(" \u3000\xa0\r").rstrip("\t")
+        lead = content.index(stripped[0]) if stripped[0] != "\t" else content.index("\t")
+        yield _Line(begin + m.start() + lead, stripped, table)
+
+
+def _furniture(lines: list[_Line]) -> set[int]:
+    """Indexes of lines that are page furniture rather than content."""
+    drop: set[int] = set()
+    numbers: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if PAGE_MARKER.match(line.raw) or URL_LINE.match(line.raw):
+            drop.add(i)
+        elif BARE_NUMBER.match(line.raw):
+            numbers.setdefault(int(line.raw), []).append(i)
+    # A bare number is a page number unless it belongs to a run 1, 2, 3 … (table row numbers).
+    for value, places in numbers.items():
+        for i in places:
+            near = [j for v in (value - 1, value + 1) for j in numbers.get(v, []) if abs(j - i) <= 60]
+            if not near:
+                drop.add(i)
+    # Running headers: short lines repeated on several pages, each next to page furniture.
+    counts = Counter(line.raw for line in lines if len(line.raw) <= 40)
+    for i, line in enumerate(lines):
+        if counts[line.raw] >= 3 and any(j in drop for j in range(i - 2, i + 3) if j != i):
+            drop.add(i)
+    return drop
+
+
+def _clean_line(line: _Line, original: str) -> tuple[list[str], list[int]]:
+    """Map characters, drop spaces that a converter put between CJK characters, and
+    unwrap LaTeX-like subscripts (``PM_{2.5}`` → ``PM2.5``)."""
+    chars: list[str] = []
+    idx: list[int] = []
+    raw = original[line.start : line.start + len(line.raw)]
+    i = 0
+    n = len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "_" and i + 1 < n and (raw[i + 1] == "{" or _is_ascii_alnum(raw[i + 1])):
+            if raw[i + 1] == "{":
+                close = raw.find("}", i + 2)
+                if close != -1:
+                    for k in range(i + 2, close):
+                        chars.append(_map_char(raw[k]))
+                        idx.append(line.start + k)
+                    i = close + 1
+                    continue
+            i += 1
+            continue
+        chars.append("\t" if ch == "\t" else _map_char(ch))
+        idx.append(line.start + i)
+        i += 1
+    # Spaces survive only between two ASCII letters/digits (English words, "ISO 14001").
+    out_c: list[str] = []
+    out_i: list[int] = []
+    for k, ch in enumerate(chars):
+        if ch == " ":
+            prev = out_c[-1] if out_c else ""
+            nxt = next((c for c in chars[k + 1 :] if c != " "), "")
+            if not (_is_ascii_alnum(prev[-1:] or " ") and _is_ascii_alnum(nxt or " ")) or prev == " ":
+                continue
+        if ch == "\t" and out_c and out_c[-1] == " ":
+            out_c.pop()
+            out_i.pop()
+        out_c.append(ch)
+        out_i.append(idx[k])
+    # ASCII comma/colon become Chinese ones except inside numbers (1,000 / 10:30).
+    for k, ch in enumerate(out_c):
+        if ch in ",:":
+            left = out_c[k - 1] if k else ""
+            right = out_c[k + 1] if k + 1 < len(out_c) else ""
+            if not (left.isdigit() and right.isdigit()):
+                out_c[k] = "，" if ch == "," else "："
+    return out_c, out_i
+
+
+def _typical_width(lines: list[_Line]) -> float:
+    widths = [len(line.raw) for line in lines if not line.table and len(line.raw) >= 8]
+    if len(widths) < 5:
+        return 0.0
+    return float(statistics.quantiles(widths, n=4)[2])  # upper quartile: a full line
+
+
+def normalize(original: str, begin: int = 0, end: int | None = None) -> NormalizedText:
+    """Normalize ``original[begin:end]``; offsets index into ``original``."""
+    end = len(original) if end is None else end
+    lines = list(_lines(original, begin, end))
+    drop = _furniture(lines)
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    width = _typical_width(kept)
+    short = 0.6 * width
+    heading = 0.8 * width if width else 20.0  # a numbered heading line, not a wrapped one
+
+    chars: list[str] = []
+    offsets = array("q")
+    kept_clean: list[str] = []
+    for k, line in enumerate(kept):
+        c, o = _clean_line(line, original)
+        if not c:
+            continue
+        if chars:
+            prev_clean = kept_clean[-1]
+            prev = kept[k - 1]
+            glue = not (
+                line.table
+                or prev.table
+                or BARE_NUMBER.match(line.raw)
+                or BARE_NUMBER.match(prev.raw)
+                or STANDALONE.search(line.raw)
+                or STANDALONE.search(prev.raw)
+                or STRUCTURE_START.match(line.raw)
+                or prev.raw[-1] in SENTENCE_END
+                or (prev.raw[-1] in CLOSERS and len(prev.raw) > 1 and prev.raw[-2] in SENTENCE_END)
+                or len(prev_clean) < short
+                or (STRUCTURE_START.match(prev.raw) and len(prev_clean) < heading and prev_clean[-1] not in "，、")
+                or "\f" in original[prev.start + len(prev.raw) : line.start]
+            )
+            if glue:
+                if _is_ascii_alnum(chars[-1]) and c[0].isascii() and c[0].isalpha():
+                    chars.append(" ")  # an English word wrapped at the line end
+                    offsets.append(prev.start + len(prev.raw))
+            else:
+                chars.append("\n")
+                offsets.append(prev.start + len(prev.raw))
+        chars.extend(c)
+        offsets.extend(o)
+        kept_clean.append("".join(c))
+    return NormalizedText("".join(chars), offsets)

@@ -1,0 +1,209 @@
+"""Tasks (重点任务): numbered items that carry a responsibility attribution.
+
+Three forms are recognised:
+- prose: the item's own text closes with an attribution parenthesis;
+- duty: the item opens with its department as subject (（二）市生态环境局负责…);
+- table: rows of a task table (序号 / 任务 / 完成时限 / 责任部门), tab-separated or flattened
+  one cell per line as PDF conversion leaves them.
+
+Spans are in the coordinates of the normalized text given; the pipeline maps them back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from luoshi.extraction.deadlines import DEADLINE, first_deadline, parse_deadline
+from luoshi.extraction.departments import DepartmentDictionary
+from luoshi.extraction.model import Task
+from luoshi.extraction.responsibility import (
+    PAREN_GROUP,
+    ROLE_LINE,
+    parse_attribution,
+    parse_duty,
+    segment_names,
+)
+from luoshi.extraction.structure import Node
+from luoshi.extraction.tables import Table, find_tables
+
+_WS = re.compile(r"\s+")
+
+
+def _attribution_group(own: str) -> re.Match[str] | None:
+    """The last parenthesized group of an item's own text that reads as an attribution."""
+    groups = [m for m in PAREN_GROUP.finditer(own) if re.search(r"负责|牵头|落实|配合", m.group(1))]
+    return groups[-1] if groups else None
+
+
+def prose_tasks(text: str, nodes: list[Node], d: DepartmentDictionary) -> list[Task]:
+    tasks: list[Task] = []
+    standing: tuple[str, ...] = ()
+    for node in nodes:
+        own_end = node.own_end
+        own = text[node.start : own_end]
+        body = text[node.body : own_end]
+        group = _attribution_group(own)
+        attribution = parse_attribution(group.group(1), d) if group else None
+        if attribution is None:
+            line = ROLE_LINE.search(own)  # 责任单位：… written without parentheses
+            if line:
+                group = None
+                attribution = parse_attribution(line.group(0), d)
+        source = "prose"
+        if attribution is None:
+            attribution = parse_duty(body.lstrip(), d)
+            source = "duty"
+        if attribution is None:
+            continue
+        if attribution.standing_rule:
+            standing = attribution.implementing or standing
+        implementing = attribution.implementing or standing
+        end = node.start + (group.end() if group and source == "prose" else len(own.rstrip()))
+        task_text = text[node.start : end].strip()
+        tasks.append(
+            Task(
+                label=node.label,
+                path=node.path,
+                title=node.title,
+                text=task_text,
+                responsible=attribution.responsible,
+                lead=attribution.lead,
+                implementing=implementing,
+                deadline=first_deadline(task_text),
+                span=(node.start, end),
+                source=source,
+            )
+        )
+    return tasks
+
+
+_TASK_HEADER = re.compile(r"责任(?:部门|单位|主体)|牵头(?:部门|单位)|配合(?:部门|单位)")
+_PROJECT_HEADER = re.compile(r"项目名称|工程名称")
+
+
+def _column(table: Table, *patterns: str) -> int | None:
+    for pattern in patterns:
+        for i, name in enumerate(table.header):
+            if re.search(pattern, name):
+                return i
+    return None
+
+
+def table_tasks(text: str, d: DepartmentDictionary) -> list[Task]:
+    """Tasks from tab-separated tables whose header names the responsible units."""
+    tasks: list[Task] = []
+    for table in find_tables(text):
+        head = "".join(table.header)
+        if not _TASK_HEADER.search(head) or _PROJECT_HEADER.search(head):
+            continue
+        c_no = _column(table, r"序号|编号")
+        c_task = _column(table, r"任务|工作|内容|事项|措施")
+        c_deadline = _column(table, r"时限|时间|期限|进度")
+        c_lead = _column(table, r"牵头")
+        c_resp = _column(table, r"责任(?:部门|单位|主体)")
+        c_help = _column(table, r"配合|协办|参与")
+        for row in table.rows:
+            lead = segment_names(row.cell(c_lead), d) if c_lead is not None else []
+            resp = segment_names(row.cell(c_resp), d) if c_resp is not None else []
+            helpers = segment_names(row.cell(c_help), d) if c_help is not None else []
+            responsible = tuple(dict.fromkeys([*lead, *resp, *helpers]))
+            if not responsible:
+                continue
+            body = row.cell(c_task) if c_task is not None else ""
+            tasks.append(
+                Task(
+                    label=_WS.sub("", row.cell(c_no)) if c_no is not None else str(len(tasks) + 1),
+                    path=(),
+                    title=body[:40],
+                    text=body,
+                    responsible=responsible,
+                    lead=tuple(lead),
+                    deadline=parse_deadline(row.cell(c_deadline)) if c_deadline is not None else None,
+                    span=row.span,
+                    source="table",
+                )
+            )
+    return tasks
+
+
+# Flattened tables: a header line naming the columns, then per row a bare number line, an
+# optional group cell (（一）…), the task cell, a deadline cell, and one department per line.
+_FLAT_HEADER = re.compile(r"^序号.{0,20}(?:任务|工作).{0,12}(?:时限|时间).{0,6}责任(?:部门|单位)")
+_GROUP_CELL = re.compile(r"^（[一二三四五六七八九十]+）")
+_DEADLINE_CELL = re.compile(r"^(?:" + DEADLINE.pattern + r")")
+
+
+def flat_table_tasks(text: str, d: DepartmentDictionary) -> list[Task]:
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    if not any(_FLAT_HEADER.match(line) for _, line in lines):
+        return []
+    tasks: list[Task] = []
+    i = 0
+    in_table = False
+    expected = 1
+    while i < len(lines):
+        start, line = lines[i]
+        if _FLAT_HEADER.match(line):
+            in_table = True
+            i += 1
+            continue
+        if not (in_table and line.strip() == str(expected)):
+            i += 1
+            continue
+        label = line.strip()
+        i += 1
+        # group cell: short lines starting with （一）
+        if i < len(lines) and _GROUP_CELL.match(lines[i][1]):
+            while i < len(lines) and len(lines[i][1]) <= 12 and not _DEADLINE_CELL.match(lines[i][1]):
+                i += 1
+        body_start = lines[i][0] if i < len(lines) else len(text)
+        body: list[str] = []
+        deadline_text = ""
+        while i < len(lines):
+            m = _DEADLINE_CELL.match(lines[i][1])
+            rest = lines[i][1][m.end() :] if m else ""
+            if m and body and (not rest or segment_names(rest, d)):
+                deadline_text = m.group(0)
+                lines[i] = (lines[i][0] + m.end(), rest)
+                break
+            body.append(lines[i][1])
+            i += 1
+        names: list[str] = []
+        end = lines[i][0] if i < len(lines) else len(text)
+        while i < len(lines):
+            s, cell = lines[i]
+            if cell.strip() == str(expected + 1) or _FLAT_HEADER.match(cell):
+                break
+            found = segment_names(cell, d) if cell else []
+            if cell and not found:
+                break
+            names.extend(found)
+            end = s + len(cell)
+            i += 1
+        if names:
+            task_text = "".join(body)
+            tasks.append(
+                Task(
+                    label=label,
+                    path=(),
+                    title=task_text[:40],
+                    text=task_text,
+                    responsible=tuple(dict.fromkeys(names)),
+                    lead=(),
+                    deadline=parse_deadline(deadline_text) if deadline_text else first_deadline(task_text),
+                    span=(min(start, body_start), end),
+                    source="table",
+                )
+            )
+        expected += 1
+    return tasks
+
+
+def extract_tasks(text: str, nodes: list[Node], d: DepartmentDictionary) -> list[Task]:
+    """Every task of a normalized document text, in document order."""
+    tasks = prose_tasks(text, nodes, d) + table_tasks(text, d) + flat_table_tasks(text, d)
+    return sorted(tasks, key=lambda t: t.span[0])

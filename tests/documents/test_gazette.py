@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from luoshi.documents.gazette import split_documents
+from tests.conftest import seed
+
+
+def test_gazette_is_split_into_its_documents() -> None:
+    original = seed("002").read_text("utf-8")
+    parts = split_documents(original)
+    numbers = [p.meta.doc_number for p in parts]
+    assert numbers == [
+        "通政发〔2023〕9号",
+        "通政办发〔2023〕19号",
+        "通政办发〔2023〕23号",
+        "通政办发〔2023〕24号",
+        "通政办发〔2023〕27号",
+        "通政办发〔2023〕28号",
+        None,
+    ]
+    assert parts[-1].meta.title == "南通市人民政府大事记"
+    plan = parts[3]
+    assert plan.meta.title == "南通市减污降碳协同增效三年行动计划（2023—2025年）"
+    assert plan.meta.issuer == "南通市人民政府办公室"
+    assert plan.meta.date == "2023-05-08"
+    # documents follow each other without overlap, and the cover belongs to none
+    spans = [p.span for p in parts]
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert "编委会" not in original[spans[0][0] : spans[0][1]]
+
+
+def test_notice_attaching_a_plan_carries_the_plan_title() -> None:
+    parts = split_documents(seed("000").read_text("utf-8"))
+    assert len(parts) == 1
+    meta = parts[0].meta
+    assert (meta.title, meta.doc_number, meta.issuer, meta.date) == (
+        "全面推进美丽南通建设实施方案",
+        "通政发〔2024〕33号",
+        "南通市人民政府",
+        "2024-12-25",
+    )
+
+
+def test_document_number_in_parentheses_and_annual_year() -> None:
+    provincial = split_documents(seed("003").read_text("utf-8"))[0].meta
+    assert provincial.doc_number == "苏政办发〔2021〕84号"
+    assert provincial.issuer == "江苏省人民政府办公厅"
+    assert provincial.title == "江苏省“十四五”生态环境保护规划"
+    annual = split_documents(seed("001").read_text("utf-8"))[0]
+    assert annual.meta.title == "南通市经济技术开发区2018年度生态文明建设工程目标任务书"
+    assert annual.meta.doc_number is None
+    assert annual.default_year == 2018

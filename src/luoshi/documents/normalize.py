@@ -115,7 +115,8 @@ def _lines(original: str, begin: int, end: int) -> Iterator[_Line]:
         stripped = content.strip(" \t\u3000\xa0\r")
         if not stripped:
             continue
-        table = "\t" in stripped
+        # A tab after the first cell makes a table row; a lone leading tab is an indent.
+        table = "\t" in content.strip(" \u3000\xa0\r").lstrip("\t")
         if table:  # leading tabs are empty cells (merged rows): keep them
             stripped = content.strip(" \u3000\xa0\r").rstrip("\t")
         lead = content.index(stripped[0]) if stripped[0] != "\t" else content.index("\t")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.extraction.model import Deadline
+from luoshi.extraction.model import Deadline, DeadlineKind
 
 _YEAR = r"(?P<year>(?:19|20)\d{2})年"
 _MONTH = r"(?:(?P<month>\d{1,2})月(?:份)?)"
@@ -40,7 +40,7 @@ def parse_deadline(text: str) -> Deadline | None:
         month = _month(g["month"])
         if month is None and g["end"]:
             month = 12
-        kind = "before" if g["month"] else "end_of"
+        kind: DeadlineKind = "before" if g["month"] else "end_of"
         return Deadline(phrase, kind, int(g["year"]), month if month else 12)
     if g["by"]:
         month = _month(g["month2"])
@@ -59,6 +59,8 @@ def parse_deadline(text: str) -> Deadline | None:
 PROSE_DEADLINE = re.compile(
     r"(?:到|至)(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?"
     r"|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)"
+    # a year heading an aim: 2023年力争… / 力争2023年… (not 比2020年, 2018年度, 2020年以来)
+    r"|(?:(?<=[，。；：、\n])|(?<=力争|确保|全年))(?:19|20)\d{2}年(?![度以来底末前后的初中间])(?=[\u4e00-\u9fff])"
 )
 
 

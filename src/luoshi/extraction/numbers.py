@@ -16,7 +16,14 @@ CN_DIGITS: dict[str, int] = {
 }  # fmt: skip
 CN_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_BIG: dict[str, int] = {"万": 10_000, "亿": 100_000_000}
-MAGNITUDES: dict[str, float] = {"万": 1e4, "亿": 1e8, "千": 1e3, "百万": 1e6, "千万": 1e7, "万亿": 1e12}
+MAGNITUDES: dict[str, float] = {
+    "万": 1e4,
+    "亿": 1e8,
+    "千": 1e3,
+    "百万": 1e6,
+    "千万": 1e7,
+    "万亿": 1e12,
+}
 
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS) + "".join(CN_BIG)
 # A Chinese numeral run, for use inside other patterns.
@@ -26,7 +33,9 @@ ARABIC_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％＋－", "0123456789.,%+-")
 _ARABIC_RE = re.compile(rf"^[+-]?(?:{ARABIC_NUMBER})$")
-_MAG_RE = re.compile(rf"^(?P<num>[+-]?(?:{ARABIC_NUMBER})|{CN_NUMBER}?)(?P<mag>万亿|百万|千万|万|亿)$")
+_MAG_RE = re.compile(
+    rf"^(?P<num>[+-]?(?:{ARABIC_NUMBER})|{CN_NUMBER}?)(?P<mag>万亿|百万|千万|万|亿)$"
+)
 _FRACTION_RE = re.compile(rf"^(?P<den>{CN_NUMBER}|\d+)分之(?P<num>{CN_NUMBER}|\d+(?:\.\d+)?)$")
 _PERCENT_WORD_RE = re.compile(rf"^百分之(?P<num>{CN_NUMBER}|\d+(?:\.\d+)?)$")
 

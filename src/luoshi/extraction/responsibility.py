@@ -107,7 +107,7 @@ def parse_attribution(content: str, d: DepartmentDictionary) -> Attribution | No
 
 
 DUTY = re.compile(
-    r"^(?P<names>[^，。；：（《\n]{2,60}?)(?:要|应当|应|须)?(?P<verb>负责|牵头|会同|作为|承担|组织|督促|指导|(?<=要|应|须)(?=[\u4e00-\u9fff]))"
+    r"^(?P<names>[^，。；：（《\n]{2,60}?)(?:要|应当|须)?(?P<verb>负责|牵头|会同|作为|承担|组织|督促|指导|(?<=要)(?=[\u4e00-\u9fff]))"
 )
 
 

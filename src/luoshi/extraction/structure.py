@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from luoshi.extraction.numbers import chinese_to_int
 
-
 _CN = "一二三四五六七八九十百零〇"
 MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("chapter", re.compile(rf"第(?P<n>[{_CN}\d]+)[章篇部分]")),

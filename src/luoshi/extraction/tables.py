@@ -17,6 +17,8 @@ HEADER_WORD = re.compile(
     r"序号|编号|名称|指标|单位|目标|类别|分类|内容|任务|时限|时间|责任|牵头|配合|投资|属性|备注|年"
 )
 
+NUMBER = re.compile(r"^[\d.,%\s]+$")
+
 
 @dataclass
 class Row:
@@ -42,8 +44,10 @@ def _cells(line: str) -> list[str]:
 
 def _is_header(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
+    if any(NUMBER.match(c) for c in filled):
+        return False  # a data row: it carries a row number or a value
     hits = sum(1 for c in filled if HEADER_WORD.search(c) and len(c) <= 12)
-    return len(filled) >= 3 and hits >= max(2, len(filled) // 2)
+    return len(filled) >= 3 and hits >= max(2, (len(filled) + 1) // 2)
 
 
 def _tab_blocks(text: str) -> Iterator[list[tuple[int, str]]]:

@@ -11,7 +11,7 @@ Pure: text in, records out. Spans are ``[start, end)`` offsets into the given te
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from luoshi.extraction.model import Comparator, Target
 from luoshi.extraction.numbers import (
@@ -31,8 +31,8 @@ def _alt(words: str) -> str:
 
 
 # --- vocabulary -------------------------------------------------------------------------------
-GE = "不低于 不少于 不小于 至少 超过 高于 大于 多于 突破 超 达到或超过 以上"
-LE = "不高于 不超过 不大于 低于 小于 控制在 控制到 低至"
+GE = "快于 不低于 不少于 不小于 至少 超过 高于 大于 多于 突破 超 达到或超过 以上"
+LE = "不高于 不超过 不大于 低于 小于 控制在 控制到"
 APPROX = "约 大约 约为"
 LEVEL = (
     "达到 达 为 保持在 保持 稳定在 稳定达到 维持在 提高到 提高至 提升到 提升至 增至 增加到 增加至 "
@@ -50,16 +50,24 @@ _KIND = {w: k for k, ws in (("ge", GE), ("le", LE), ("approx", APPROX), ("level"
                              ("dec", DEC), ("inc", INC), ("action", ACTION), ("adv", ADV))
          for w in ws.split()}  # fmt: skip
 _TAIL_RE = re.compile(
-    rf"(?:(?P<base>(?:比|较|与|相比|同|相对于?|在)(?:(?P<by>(?:19|20)\d{{2}})年(?:底|末)?|上年度?|去年|年初|上年末)(?:的?基础上|相比|水平)?)"
+    rf"(?:(?P<base>(?:比|较|与|相比|同|相对于?|在)(?:(?P<by>(?:19|20)\d{{2}})年(?:底|末)?|上年度?|去年|年初|上年末)(?:的?基础上|相比|水平)?|同比)"
     rf"|(?P<tok>{_alt(GE + ' ' + LE + ' ' + APPROX + ' ' + LEVEL + ' ' + DEC + ' ' + INC + ' ' + ACTION + ' ' + ADV)}))$"
 )
 _BOUND_RE = re.compile(r"^(?:及以上|以上|及以下|以下|以内|左右|上下)")
-_BOUND_KIND = {"及以上": "ge", "以上": "ge", "及以下": "le", "以下": "le", "以内": "le", "左右": "approx", "上下": "approx"}
+_BOUND_KIND = {
+    "及以上": "ge",
+    "以上": "ge",
+    "及以下": "le",
+    "以下": "le",
+    "以内": "le",
+    "左右": "approx",
+    "上下": "approx",
+}
 _QTY_RE = re.compile(
     rf"(?<![A-Za-z0-9.\-_/+~])(?P<num>{ARABIC_NUMBER})(?:\s*[-—–~～至到](?P<hi>{ARABIC_NUMBER}))?"
     rf"(?P<unit>{UNIT_PATTERN})?"
     rf"|(?<![第{CN_NUMERAL_CHARS}])(?P<cnum>{CN_NUMBER})(?P<cunit>个|家|座|项|条|处|所|张|场)"
-    r"|(?P<pct>百分之百)|(?P<double>翻一番|翻两番|翻番)"
+    r"|(?P<pct>百分之百)|(?P<double>翻一番|翻两番|翻番)|(?P<frac>[一二三四五六七八九十]+分之[一二三四五六七八九十]+)"
     r"|(?<=[保持达到为在于])(?P<cls>[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3})类(?![水断比])"
 )
 _CLASS = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
@@ -70,21 +78,26 @@ _YEAR_RE = re.compile(
 _PLAN_PERIOD = re.compile(r"“?十([四五六])五”?(?:末|期间|时期)")
 _DELEG_RE = re.compile(
     r"(?:力争)?(?:超额)?(?:完成|达到|实现|满足|不低于|不少于)(?:国家|省|市|区|县|上级)(?:里|级)?(?:下达|下发|确定|定|规定)(?:的)?"
-    r"(?P<obj>[^，。；：\d]{0,16}?)(?:目标任务|目标|任务|指标|要求)"
+    r"(?P<obj>[^，。；：\d]{0,24}?)(?:目标任务|目标|任务|指标|要求)"
 )
-_MASK_RE = re.compile(r"《[^》]*》|〔[^〕]*〕|“[^”]{0,12}”|（[^（）]*）|\([^()]*\)|[A-Z]{1,4}\s?/?T?\s?\d+[\d.\-—]*")
-_PAST_RE = re.compile(r"已经|已|完成了|实现了|达到了|取得了|分别为|首次|以来|截至|截止|十三五|同比下降|较上年|比上年下降|是\d{4}年的")
+_MASK_RE = re.compile(
+    r"《[^》]*》|〔[^〕]*〕|“[^”]{0,12}”|（[^（）]*）|\([^()]*\)|[A-Z]{1,4}\s?/?T?\s?\d+[\d.\-—]*"
+)
+_PAST_RE = re.compile(
+    r"已经|已|完成了|实现了|达到了|取得了|分别为|首次|以来|截至|截止|十三五|同比下降|较上年|比上年下降|是\d{4}年的"
+)
 _FUTURE_RE = re.compile(r"到(?:19|20)\d{2}|(?:19|20)\d{2}年(?:\d{1,2}月)?底?前|力争|确保|争取|目标")
 _FORECAST_RE = re.compile(r"预计|预测|有望")
 _SCOPE_RE = re.compile(
     r"^(?:全市域|全市|全省|全区|全县|全国|市域|全域|我市|我省|主城区|中心城区|市区|市本级"
     r"|各县（市、区）|各县\(市、区\)|各设区市|各地|各市|各区|试点[县市区]|涉农县（市、区）"
-    r"|[\u4e00-\u9fff、]{1,6}?(?:等有条件)?地区)"
+    r"|[\u4e00-\u9fff]{2}(?:、[\u4e00-\u9fff]{2})*(?:等有条件)?地区(?!生产总值)"
+    r"|(?![城都超本全各我该省设])[\u4e00-\u9fff]{2}市(?:区|域)?(?![场民政级内外容属辖])|(?![全各我该本])[\u4e00-\u9fff]{2}省(?![级内外委政]))"
 )
 _LEAD_TRIM = re.compile(
-    r"^(?:(?:到|至|在|于)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?|力争|确保|争取|努力|力促|推动|实现|"
+    r"^(?:(?:到|至|在|于)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?|力争|确保|争取|努力|力促|推动|推进|实现|"
     r"全面|持续|稳步|进一步|基本|逐步|大力|着力|积极|加快|切实|有效|使|让|将|并|且|同时|其中|以及|和|均|要|"
-    r"每年|建设|建成|创建|打造|——|—|、|，|：|\s)+"
+    r"每年|全年|年内|建设(?!用地)|建成(?!区)|创建|打造|——|—|、|，|：|\s)+"
 )
 _TRAIL_TRIM = re.compile(r"(?:的|均|都|分别|要|将|力争|确保|、|，|\s)+$")
 _SUFFIX_RE = re.compile(
@@ -102,7 +115,9 @@ _STRUCT_RE = re.compile(
     r"|^(?P<sec>第[一二三四五六七八九十\d]+节)|^(?P<cn>[一二三四五六七八九十]+、)"
     r"|^(?P<pcn>（[一二三四五六七八九十]+）)|^(?P<ar>\d{1,2}[．.、](?!\d))"
 )
-_RETRO_HEAD = re.compile(r"发展基础|取得的成效|取得成效|主要成效|工作回顾|发展现状|面临的?形势|存在的?主要问题|存在问题|基础与形势|形势分析")
+_RETRO_HEAD = re.compile(
+    r"发展基础|取得的成效|取得成效|主要成效|工作回顾|发展现状|面临的?形势|存在的?主要问题|存在问题|基础与形势|形势分析"
+)
 _ANNUAL_RE = re.compile(r"((?:19|20)\d{2})年度")
 _SENT_END = "。！？!?"
 _CLAUSE_SEP = "，；：。！？,;"
@@ -114,6 +129,7 @@ class _State:
     retro_level: int | None = None
     bullet_year: int | None = None  # year of the last paragraph that opened with 到YYYY年
     list_year: int | None = None  # year of a "…：" paragraph, inherited by its items
+    block_start: int = 0  # index in ``out`` of the first target of the last prose block
     out: list[Target] = field(default_factory=list)
 
 
@@ -167,8 +183,10 @@ def _trim(s: str) -> tuple[str, str | None]:
     """Indicator phrase and separable scope from raw left context."""
     s = _LEAD_TRIM.sub("", s)
     scope = None
+    if (k := max(s.rfind("力争"), s.rfind("确保"))) > 0:
+        s = _LEAD_TRIM.sub("", s[k:])  # 政策期内力争发放激励资金 → 发放激励资金
     m = _SCOPE_RE.match(s)
-    if m and len(s) - m.end() >= 2:
+    if m and (len(s) - m.end() >= 2 or m.end() == len(s)):
         scope = m.group()
         s = _LEAD_TRIM.sub("", s[m.end() :])
     s = _TRAIL_TRIM.sub("", s)
@@ -186,34 +204,53 @@ def _complete(part: str, last: str) -> str:
     return part + last[len(part) :] if len(last) > len(part) else part
 
 
-def _split_enum(head: str, n: int, force: bool) -> list[str]:
-    depth = 0
+def _enum_parts(head: str) -> list[str]:
+    """Split on top-level 、 (not inside brackets or quotes) and between adjacent quotes."""
     parts: list[str] = []
+    depth = 0
     cur = ""
-    i = 0
-    while i < len(head):
-        ch = head[i]
-        depth += ch in "（(“" and ch != "“" or 0
-        depth -= ch in "）)" and 1 or 0
-        if depth == 0 and (m := _ENUM_SPLIT.match(head, i)):
-            parts.append(cur + ("”" if m.group() == "”“" else ""))
-            cur = "“" if m.group() == "”“" else ""
-            i = m.end()
+    for i, ch in enumerate(head):
+        if ch in "（(“":
+            depth += 1
+        elif ch in "）)”":
+            depth -= 1
+        if depth == 0 and ch == "、":
+            parts.append(cur)
+            cur = ""
             continue
         cur += ch
-        i += 1
+        if depth == 0 and ch == "”" and head[i + 1 : i + 2] == "“":
+            parts.append(cur)
+            cur = ""
     parts.append(cur)
-    if len(parts) != n and n > 1 and "和" in head:
+    return parts
+
+
+def _split_enum(head: str, n: int, force: bool) -> list[str]:
+    """Indicator names for ``n`` values: 城市、乡镇生活污水集中收集率提升至75%、65% → two names;
+    A率、B率完成省定目标 → two; 国、省考断面…比例 (a one-character item) stays whole."""
+    parts = _enum_parts(head)
+    if n > 1 and len(parts) != n and "和" in head:
         parts = [p for x in parts for p in x.split("和")]
-    if len(parts) == 1 and n == 1 and force and "和" in head:
-        parts = head.split("和")
-    if len(parts) < 2 or any(len(p) < 2 for p in parts):
+    elif n == 1 and len(parts) == 1 and "和" in head:
+        halves = head.split("和")
+        if force or all(_SUFFIX_RE.search(_trim(h)[0]) for h in halves):
+            parts = halves
+    if len(parts) < 2 or any(len(p) < 2 for p in parts) or (n > 1 and len(parts) != n):
         return [head] * n
     if n == 1 and not force and not all(_SUFFIX_RE.search(p) for p in parts):
         return [head]
-    if n > 1 and len(parts) != n:
-        return [head] * n
-    return [p if _SUFFIX_RE.search(p) or p.startswith("“") else _complete(p, parts[-1]) for p in parts[:-1]] + [parts[-1]]
+    last = parts[-1]
+    if (
+        (k := parts[0].rfind(last[0])) > 0
+        and len(parts[0]) - k <= 3
+        and not _SUFFIX_RE.search(parts[0])
+    ):
+        last = parts[0][:k] + last  # 营运货车和货船… → 营运货船…
+    done = [
+        p if _SUFFIX_RE.search(p) or p.endswith("”") else _complete(p, last) for p in parts[:-1]
+    ]
+    return done + [last]
 
 
 def _mask(sent: str) -> list[tuple[int, int]]:
@@ -228,9 +265,17 @@ def _years(sent: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, int 
     """Target years in a sentence: (position, year, month). Baselines and dates are left out."""
     found = []
     for m in _YEAR_RE.finditer(sent):
-        if _masked(m.start("y"), spans) or re.match(r"\d{1,2}日|的基础上|基础上|相比|水平", sent[m.end() :]):
+        if _masked(m.start("y"), spans) or re.match(
+            r"\d{1,2}日|的基础上|基础上|相比|水平", sent[m.end() :]
+        ):
             continue
-        if m.start() > 0 and sent[max(0, m.start() - 2) : m.start()].endswith(("比", "较", "与", "同", "对于", "于", "—", "-")) and not m.group("pre"):
+        if (
+            m.start() > 0
+            and sent[max(0, m.start() - 2) : m.start()].endswith(
+                ("比", "较", "与", "同", "对于", "于", "—", "-")
+            )
+            and not m.group("pre")
+        ):
             continue
         month = int(m.group("m")) if m.group("m") else 12 if m.group("end") else None
         found.append((m.start(), int(m.group("y")), month))
@@ -253,7 +298,7 @@ def _sentences(para: str) -> list[tuple[int, int]]:
 @dataclass
 class _Ctx:
     sent: str
-    base: int  # offset of sent in the document text
+    offs: list[int] | range  # document offset of each character of sent
     years: list[tuple[int, int, int | None]]
     fallback: tuple[int, int | None] | None
     recurring: bool
@@ -278,27 +323,30 @@ def _emit(st: _State, ctx: _Ctx, span: tuple[int, int], indicator: str, scope: s
           comparator: Comparator, value: float | None, unit: str | None, pos: int,
           baseline: int | None = None) -> None:  # fmt: skip
     indicator = _TRAIL_TRIM.sub("", indicator)
-    if len(indicator) < 2 or len(indicator) > 48 or not re.search(r"[\u4e00-\u9fffA-Za-z]", indicator):
+    if (
+        len(indicator) < 2
+        or len(indicator) > 64
+        or not re.search(r"[\u4e00-\u9fffA-Za-z]", indicator)
+    ):
         return
     year, month = _year_at(ctx, pos)
     recurring = ctx.recurring and year is None
     if year is None and not recurring:
         year = st.default_year
     a, b = span
-    st.out.append(Target(indicator, comparator, value, unit, year, ctx.sent[a:b], (ctx.base + a, ctx.base + b),
+    st.out.append(Target(indicator, comparator, value, unit, year, ctx.sent[a:b], (ctx.offs[a], ctx.offs[b - 1] + 1),
                          scope, month, baseline, recurring))  # fmt: skip
 
 
-def _delegated(st: _State, ctx: _Ctx, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    used = []
+def _delegated(st: _State, ctx: _Ctx) -> None:
     for m in _DELEG_RE.finditer(ctx.sent):
         cs, ce = _clause(ctx.sent, m.start(), m.end())
-        tail = _strip_tail(ctx.sent[cs : m.start()])
-        head = tail.head if tail.head.strip() else ""
+        head = _ADV_TAIL.sub("", ctx.sent[cs : m.start()])  # 降低/下降 stay: 能源消耗降低完成…
+        force = bool(re.search(r"均$", ctx.sent[cs : m.start()]))
         if not _trim(head)[0]:
             head = re.sub(r"^(?:我省|我市|本市|本省)的?", "", m.group("obj")).lstrip("的")
             head = re.sub(r"（[ -~]*）", "", head)
-        force = "均" in tail.words or bool(re.search(r"和.*减排$", head))
+        force = force or bool(re.search(r"和.*减排$", head))
         if force and head.endswith("减排") and "和" in head:
             parts = [p + ("减排" if not p.endswith("减排") else "") for p in head.split("和")]
         else:
@@ -306,8 +354,6 @@ def _delegated(st: _State, ctx: _Ctx, spans: list[tuple[int, int]]) -> list[tupl
         for part in parts:
             ind, scope = _trim(part)
             _emit(st, ctx, (cs, ce), ind, scope, "delegated", None, None, m.start())
-        used.append((m.start(), m.end()))
-    return used
 
 
 def _quantities(st: _State, ctx: _Ctx, spans: list[tuple[int, int]]) -> None:
@@ -328,6 +374,9 @@ def _quantities(st: _State, ctx: _Ctx, spans: list[tuple[int, int]]) -> None:
             value, unit = (float(n) if n is not None else None), m.group("cunit")
         elif m.group("pct"):
             value, unit = 100.0, "%"
+        elif m.group("frac"):
+            frac = parse_number(m.group("frac"))  # 二分之一 → 50%: shares compare as percentages
+            value, unit = (round(frac * 100, 2) if frac is not None else None), "%"
         elif m.group("double"):
             value, unit = (300.0 if "两" in m.group("double") else 100.0), "%"
         else:
@@ -338,64 +387,347 @@ def _quantities(st: _State, ctx: _Ctx, spans: list[tuple[int, int]]) -> None:
     while i < len(qs):
         # A group: values joined by 、/和 share one left context (分别达到50%和45%以上).
         j = i
-        while j + 1 < len(qs) and re.fullmatch(r"(?:以上|左右|以下)?[、和及与]", sent[qs[j][0].end() : qs[j + 1][0].start()]):
+        while j + 1 < len(qs) and re.fullmatch(
+            r"(?:以上|左右|以下)?[、和及与]", sent[qs[j][0].end() : qs[j + 1][0].start()]
+        ):
             j += 1
-        _group(st, ctx, qs[i : j + 1], qs[i - 1][0].end() if i else 0)
+        prev_end = 0
+        if i:
+            prev_end = qs[i - 1][0].end()
+            prev_end += len(b.group()) if (b := _BOUND_RE.match(sent[prev_end:])) else 0
+        _group(st, ctx, qs[i : j + 1], prev_end)
         i = j + 1
 
 
-def _group(st: _State, ctx: _Ctx, group: list[tuple[re.Match[str], float, str | None]], prev_end: int) -> None:
+_OBJ_BEFORE = re.compile(
+    rf"^(?:(?:到|至|在|于)?(?:19|20)\d{{2}}年(?:\d{{1,2}}月)?底?前?|力争|确保|争取|每年|并|同时|全年|年内|计划|"
+    rf"全市|全省|全区|全县|我市|我省|各地|为[^，]{{1,12}}?)*(?:{_alt(ACTION)})"
+)
+_DESCRIPTIVE = re.compile(r"^(?:对|按|从|向|以|给予)|(?:低至|高达|仅为|约占|之间)$")
+# "X不少于Y的10%": a share of another quantity.
+_SHARE_OF = re.compile(r"(?P<cmp>不少于|不低于|不高于|不超过|达到|占)(?P<of>[^，；]{2,20})的$")
+_SHARE_CMP: dict[str, Comparator] = {"不少于": ">=", "不低于": ">=", "不高于": "<=", "不超过": "<="}
+_SHARE_VERB = re.compile(
+    r"面积|执行|达到|建成|实现|使用|采用|完成|满足|覆盖|纳入|接入|配备|安装|达标"
+)
+_ADV_TAIL = re.compile(rf"(?:{_alt(ADV)})+$")
+_CMP_KINDS = frozenset({"ge", "le", "approx", "level", "dec", "inc"})
+
+
+def _group(
+    st: _State, ctx: _Ctx, group: list[tuple[re.Match[str], float, str | None]], prev_end: int
+) -> None:
     sent = ctx.sent
     first, last = group[0][0], group[-1][0]
     cs, ce = _clause(sent, first.start(), last.end())
     left = sent[max(cs, prev_end) : first.start()]
-    right = sent[last.end() : ce]
-    if re.search(r"已|预计", left) or (first.group("double") and not left):
+    right_full = sent[last.end() : ce]
+    right = re.split(r"[、]", right_full)[0]
+    if (
+        re.search(r"已|预计", left)
+        or _DESCRIPTIVE.search(left)
+        or _DESCRIPTIVE.match(sent[cs:])
+        or (first.group("double") and not left)
+    ):
         return
     bm = _BOUND_RE.match(right)
     bound = bm.group() if bm else None
     rest = right[bm.end() :] if bm else right
+    rest = re.sub(r"^（[^（）]*）", "", rest)  # 达到33.3%（全区3个断面）
+    if first.group("cls"):
+        rest = re.sub(r"^(?:标准|水质|水平|或更好)", "", rest)
+        bound = {"以上": "以下", "及以上": "以下"}.get(bound or "", bound)  # Ⅱ类以上 is better: ≤ 2
     tail = _strip_tail(left)
-    kinds = tail.kinds + (("inc",) if first.group("double") else ())
+    kinds = set(tail.kinds) | ({"inc"} if first.group("double") else set())
     unit = group[-1][2]
     head, scope = _trim(tail.head)
-    head_bare, _ = _trim(re.sub(rf"(?:{_alt(ACTION)})$", "", tail.head))
-    cmp_kinds = {"ge", "le", "approx", "level", "dec", "inc"}
     is_count = unit is not None and bool(COUNT_UNIT.match(unit))
-    if first.group("cls") and not {"level", "ge"} & set(kinds) and not re.search(r"[保持达到为]$", left):
+    if first.group("cls") and not {"level", "ge"} & kinds:
         return
-    if rest and not head_bare:
+    if rest and not head:
         # 建成3个以上省级生态清洁小流域 / 完成20%整治工作: the object follows the number.
-        if "action" not in kinds or not (is_count or unit == "%"):
+        if tail.action is None or not (is_count or unit == "%"):
             return
-        obj, _ = _trim(re.split(r"[（(]", rest)[0] if rest.startswith("的") else rest)
-        head = obj + ("完成比例" if unit == "%" and "完成" in tail.words else "")
+        rest_full = right_full[len(right) - len(rest) :]
+        obj = rest_full.rsplit("的", 1)[-1] if "的" in rest_full else _enum_parts(rest_full)[0]
+        head, _ = _trim(rest_full if unit == "%" else obj)
+        head += "完成比例" if unit == "%" and tail.action == "完成" else ""
         scope = scope or _trim(tail.head)[1]
     elif rest:
-        if unit == "%" and not set(kinds) & cmp_kinds and not re.match(r"的", rest):
-            # 城镇新建建筑100%执行绿色建筑标准 → a share.
-            tail_txt = rest[2:] + "面积" if rest.startswith("面积") else rest
-            head = head + tail_txt + "比例"
-        elif rest.startswith("的") and "action" in kinds:
-            head = head + rest[1:]
+        if (
+            unit == "%"
+            and not kinds & _CMP_KINDS
+            and tail.action is None
+            and _SHARE_VERB.match(rest)
+        ):
+            # 城镇新建建筑100%执行绿色建筑标准 → the share that does so.
+            head += (rest[2:] + "面积" if rest.startswith("面积") else rest) + "比例"
+        elif unit == "%" and re.fullmatch(r"全?覆盖", rest):
+            head += "覆盖率"  # 项目走访100%全覆盖
+        elif rest.startswith("的") and tail.action:
+            head += tail.action + rest[1:]
         else:
             return
-    elif not set(kinds) & cmp_kinds and not bound:
-        # No comparison word: "PM2.5浓度27微克/立方米" or "开设数字人民币钱包80万个".
-        if not (_SUFFIX_RE.search(head) or re.match(rf"(?:{_alt(ACTION)})", _LEAD_TRIM.sub("", tail.head).lstrip("为"))):
+    elif not kinds & _CMP_KINDS and not bound:
+        # No comparison word: "交易金额20亿元" or "开设数字人民币钱包80万个".
+        clause_left = sent[cs : first.start()]
+        obj_before = bool(
+            _OBJ_BEFORE.match(clause_left)
+            or re.search(rf"(?:力争|确保|争取)(?:{_alt(ACTION)})", clause_left)
+        ) and (is_count or unit is not None)
+        if not (obj_before or (_SUFFIX_RE.search(head) and tail.action is None)):
             return
-        if "action" in kinds and not is_count and unit != "%" and not _SUFFIX_RE.search(head):
-            return
-    comparator = _comparator(kinds, bound, tail.words)
+    comparator = _comparator(tuple(tail.kinds) + tuple(kinds - set(tail.kinds)), bound, tail.words)
+    if comparator == "=" and (sm := _SHARE_OF.search(left)) and unit == "%":
+        comparator = _SHARE_CMP.get(sm.group("cmp"), "=")
+        head = _trim(left[: sm.start()])[0].replace("的", "") + "占" + sm.group("of") + "比例"
+        scope = scope or _trim(left[: sm.start()])[1]
+    elif comparator == "=" and re.search(r"高于|快于|超过", head):
+        comparator = ">="  # 科技贷款增速高于各项贷款增速10个百分点
+    elif comparator == "=" and "低于" in head:
+        comparator = "<="
     if first.group("hi") and comparator == "=":
         comparator = ">="  # a range 1—2个: at least the lower bound
     baseline = tail.baseline
     if baseline is None and tail.has_base and re.search(r"上年|去年", left):
         y, _ = _year_at(ctx, first.start())
         baseline = y - 1 if y else None
+    if re.search(r"同比", left) and baseline is None:
+        y, _ = _year_at(ctx, first.start())
+        baseline = y - 1 if y else None
     if comparator not in ("increase_by", "decrease_by"):
         baseline = None
-    names = _split_enum(head, len(group), "均" in tail.words or "分别" in tail.words)
-    for (m, value, u), name in zip(group, names, strict=True):
+    if first.group("cls") and not re.search(r"水质|水体|类别", head):
+        head += "水质"
+    names = _split_enum(head, len(group), bool({"均", "分别"} & set(tail.words)))
+    pairs = zip(group, names, strict=True) if len(group) > 1 else ((group[0], n) for n in names)
+    for (m, value, u), name in pairs:
         ind, sc = _trim(name)
-        _emit(st, ctx, (cs, ce), ind, sc or scope, comparator, value, u or unit, m.start(), baseline)
+        _emit(
+            st, ctx, (cs, ce), ind, sc or scope, comparator, value, u or unit, m.start(), baseline
+        )
+
+
+# --- indicator tables -------------------------------------------------------------------------
+_TABLE_NAME = re.compile(
+    r"^(?:指标名称|指标|主要指标|指标项|具体指标|指标内容|评价指标|考核指标|指标名)$"
+)
+_TABLE_TARGET = re.compile(
+    r"^(?:(?P<y>(?:19|20)\d{2})年?(?:底|末)?(?:目标值?|规划值|预期值)?|目标值?|规划目标值?|预期目标|规划值|预期值|目标值（(?P<y2>(?:19|20)\d{2})年?）)$"
+)
+_TABLE_BASE = re.compile(r"现状|基期|基准|基数|现值")
+_CELL_RE = re.compile(
+    rf"^(?P<pre>≥|≤|>|<|＞|＜|不低于|不少于|不高于|不超过|约|下降|降低|减少|提高|增长|增加)?"
+    rf"[\[【〔(（]?(?P<num>{ARABIC_NUMBER})(?:[-—～~](?P<hi>{ARABIC_NUMBER}))?[\]】〕)）]?"
+    rf"(?P<unit>{UNIT_PATTERN})?(?P<post>以上|以下|以内|左右)?$"
+)
+_CELL_CMP: dict[str, Comparator] = {
+    "≥": ">=", ">": ">=", "＞": ">=", "不低于": ">=", "不少于": ">=", "以上": ">=",
+    "≤": "<=", "<": "<=", "＜": "<=", "不高于": "<=", "不超过": "<=", "以下": "<=", "以内": "<=",
+    "约": "≈", "左右": "≈", "下降": "decrease_by", "降低": "decrease_by", "减少": "decrease_by",
+    "提高": "increase_by", "增长": "increase_by", "增加": "increase_by",
+}  # fmt: skip
+_NAME_UNIT = re.compile(r"[（(](?P<u>[^（）()]{1,12})[）)]$")
+_SUB_SCOPE = re.compile(r"^(?:市县|县城|建制镇|城市|农村|城镇|市区|乡镇|县（市、区）)$")
+
+
+@dataclass
+class _Table:
+    width: int
+    name: int
+    value: int
+    unit: int | None
+    year: int | None
+    pending: str | None = None  # a bare parent name row (污水处理率) above sub-rows (县城)
+
+
+def _table_header(cells: list[str]) -> _Table | None:
+    name = next((i for i, c in enumerate(cells) if _TABLE_NAME.match(c)), None)
+    if name is None:
+        return None
+    unit = next((i for i, c in enumerate(cells) if c.startswith("单位") and len(c) <= 4), None)
+    best: tuple[int, int] | None = None  # (year or 0, column)
+    for i, c in enumerate(cells):
+        m = _TABLE_TARGET.match(c)
+        if i != name and m and not _TABLE_BASE.search(c):
+            year = int(m.group("y") or m.group("y2") or 0)
+            if best is None or year >= best[0]:
+                best = (year, i)
+    if best is None:
+        return None
+    return _Table(len(cells), name, best[1], unit, best[0] or None)
+
+
+def _table_year(text: str, start: int) -> int | None:
+    before = text[max(0, start - 300) : start].split("\n")[-3:]
+    for line in reversed(before):
+        if m := re.search(r"((?:19|20)\d{2})\s*年", line):
+            return int(m.group(1))
+        if m := _PLAN_PERIOD.search(line + "期间") or re.search(r"十([四五六])五", line):
+            return {"四": 2025, "五": 2030, "六": 2035}[m.group(1)]
+    return None
+
+
+def _table_row(st: _State, tab: _Table, line: str, span: tuple[int, int]) -> None:
+    cells = [c.strip() for c in line.split("\t")]
+    cells = (["" for _ in range(tab.width - len(cells))] + cells)[-tab.width :]
+    name, cell = cells[tab.name], cells[tab.value]
+    unit_raw = cells[tab.unit] if tab.unit is not None else ""
+    if not name or name.isdigit() or _TABLE_NAME.match(name):
+        return
+    scope = None
+    if _SUB_SCOPE.match(name) and tab.pending:
+        name, scope = tab.pending, name
+    else:
+        tab.pending = None
+    if not unit_raw and (m := _NAME_UNIT.search(name)):
+        u = canonical_unit(m.group("u"))
+        if u != m.group("u") or re.search(r"[%/‰]|^[个家座项条处万亿吨元亩]", u):
+            unit_raw, name = m.group("u"), name[: m.start()]
+    unit = canonical_unit(unit_raw) if unit_raw and unit_raw not in ("—", "-", "/") else None
+    year = tab.year or st.default_year
+    if _DELEG_RE.search(cell):
+        st.out.append(Target(name, "delegated", None, None, year, line, span, scope))
+        return
+    m = _CELL_RE.match(cell)
+    if not m:
+        cls = re.fullmatch(r"(?P<c>[ⅠⅡⅢⅣⅤ])类?(?P<post>以上|及以上|以下)?", cell)
+        if cls:
+            cmp_: Comparator = "<=" if cls.group("post") in ("以上", "及以上") else "="
+            st.out.append(
+                Target(name, cmp_, float(_CLASS[cls.group("c")]), "类", year, line, span, scope)
+            )
+        return
+    comparator: Comparator = _CELL_CMP.get(m.group("pre") or m.group("post") or "", "=")
+    if comparator == "=" and re.search(r"(?:降低|下降|减少|削减)$", name):
+        comparator = "decrease_by"
+    value = parse_number(m.group("num"))
+    if m.group("unit"):
+        unit = canonical_unit(m.group("unit"))
+    st.out.append(Target(name, comparator, value, unit, year, line, span, scope))
+
+
+# --- driver -----------------------------------------------------------------------------------
+_DEADLINE_CELL = re.compile(
+    r"^((?:19|20)\d{2})年(?:\d{1,2}月)?底?(?:前|以前)?(?:[\u4e00-\u9fff]{2,10}[局委办部厅])?$"
+)
+_LEVELS = {"chap": 0, "sec": 1, "cn": 2, "pcn": 3, "ar": 4}
+
+
+def _heading(st: _State, line: str) -> bool:
+    """Track 发展基础/取得成效 sections (retrospective, skipped); True if ``line`` is a heading."""
+    m = _STRUCT_RE.match(line)
+    if not m or m.lastgroup is None:
+        return False
+    level = _LEVELS[m.lastgroup]
+    title = line[m.end() : m.end() + 24]
+    if level >= 2 and (len(line) > 40 or level == 4):
+        return False
+    st.bullet_year = st.list_year = None
+    if _RETRO_HEAD.search(title):
+        if st.retro_level is None or level < st.retro_level:
+            st.retro_level = level
+    elif st.retro_level is not None and level <= st.retro_level:
+        st.retro_level = None
+    return True
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """A paragraph broken by a stray line break (…完成淮河流 / 域入河排污口…)."""
+    return (
+        len(prev) >= 20
+        and prev[-1] not in "。！？；：”）)!?"
+        and "\t" not in nxt
+        and not _STRUCT_RE.match(nxt)
+        and not nxt.startswith("—")
+    )
+
+
+def _block(st: _State, block: str, offs: list[int] | range) -> None:
+    body = _STRUCT_RE.sub("", block, count=1)
+    bullet = body.startswith("—")
+    inherited = (st.bullet_year if bullet else None) or (
+        st.list_year if bullet or body != block else None
+    )
+    carry: tuple[int, int | None] | None = None
+    for a, b in _sentences(block):
+        sent = block[a:b]
+        if _FORECAST_RE.search(sent):
+            continue
+        if _PAST_RE.search(sent) and not _FUTURE_RE.search(sent):
+            carry = None
+            continue
+        spans = _mask(sent)
+        years = _years(sent, spans)
+        fallback = carry if carry and not _TASK_START.match(sent.lstrip("—")) else None
+        if fallback is None and inherited:
+            fallback = (inherited, None)
+        ctx = _Ctx(sent, offs[a:b], years, fallback, "每年" in sent)
+        before = len(st.out)
+        _delegated(st, ctx)
+        _quantities(st, ctx, spans)
+        # A year opening a vision sentence (到2025年，…基本形成。) dates the next sentence.
+        carry = years[-1][1:] if years and len(st.out) == before else None
+    head_years = _years(body[:12], [])
+    if head_years and head_years[0][0] <= 2:
+        st.bullet_year = head_years[0][1]
+    if block.endswith("："):
+        ys = _years(block, _mask(block))
+        st.list_year = ys[-1][1] if ys else st.list_year
+
+
+def extract_targets(text: str, *, default_year: int | None = None) -> list[Target]:
+    """Targets stated in normalized plan ``text`` (paragraphs separated by "\\n", table rows
+    as tab-separated lines), in text order. ``default_year`` is the year of yearless targets
+    (an annual task book's own year); if not given, "XXXX年度" in the document title is used."""
+    if default_year is None and (m := _ANNUAL_RE.search(text[:400])):
+        default_year = int(m.group(1))
+    st = _State(default_year)
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for part in text.split("\n"):
+        lines.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    tab: _Table | None = None
+    i = 0
+    while i < len(lines):
+        s, e = lines[i]
+        line = text[s:e].strip()
+        i += 1
+        if not line:
+            continue
+        if "\t" in line:
+            cells = [c.strip() for c in text[s:e].split("\t")]
+            header = _table_header(cells)
+            if header:
+                header.year = header.year or _table_year(text, s) or st.default_year
+                tab = header
+            elif tab and st.retro_level is None:
+                _table_row(st, tab, text[s:e], (s, e))
+            continue
+        if tab and len(line) <= 15 and not _STRUCT_RE.match(line) and not re.search(r"\d", line):
+            tab.pending = line if _SUFFIX_RE.search(line) else tab.pending
+            continue
+        tab = None
+        if _heading(st, line) and len(line) <= 40:
+            continue
+        if st.retro_level is not None:
+            continue
+        if dm := _DEADLINE_CELL.match(line):
+            # A table's 完成时限 cell flattened to its own line: it dates the row above.
+            year = int(dm.group(1))
+            st.out[st.block_start :] = [
+                replace(t, year=year) if t.year is None and not t.recurring else t
+                for t in st.out[st.block_start :]
+            ]
+            continue
+        st.block_start = len(st.out)
+        block = text[s:e]
+        offs: list[int] | range = range(s, e)
+        while i < len(lines) and _continues(block, text[lines[i][0] : lines[i][1]]):
+            ns, ne = lines[i]
+            block += text[ns:ne]
+            offs = [*offs, *range(ns, ne)]
+            i += 1
+        _block(st, block, offs)
+    return sorted(st.out, key=lambda t: t.span[0])  # stable: clause order, then value order

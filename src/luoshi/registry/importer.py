@@ -79,6 +79,18 @@ class ImportReport:
     def total(self, name: str) -> int:
         return sum(int(getattr(f, name)) for f in self.files)
 
+    def __str__(self) -> str:
+        lines = [
+            f"{f.status:<11} {f.path}: {f.documents} documents, {f.tasks} tasks, "
+            f"{f.targets} targets, {f.projects} projects"
+            for f in self.files
+        ]
+        lines.append(
+            f"{len(self.files)} files: {self.count('imported')} imported, "
+            f"{self.count('new_version')} new versions, {self.count('unchanged')} unchanged"
+        )
+        return "\n".join(lines)
+
 
 class _Importer:
     def __init__(self, session: Session, now: datetime) -> None:

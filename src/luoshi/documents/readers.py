@@ -53,7 +53,7 @@ _GB_LABELS = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "chinese", "csgb2312", "is
 def read_file(path: str | Path) -> SourceFile:
     """Read ``path`` into a :class:`SourceFile`, choosing the reader by extension and content."""
     p = Path(path)
-    data = _read_bytes(p)
+    data = read_bytes(p)
     if not data.strip():
         raise DocumentError(p, "empty file")
     kind = _detect_kind(p, data)
@@ -65,7 +65,8 @@ def read_file(path: str | Path) -> SourceFile:
     return SourceFile(path=str(path), text=text, encoding=encoding, sha256=digest, kind=kind)
 
 
-def _read_bytes(p: Path) -> bytes:
+def read_bytes(p: Path) -> bytes:
+    """A file's bytes, or a DocumentError saying why they cannot be had."""
     if not p.exists():
         raise DocumentError(p, "file not found")
     if p.is_dir():

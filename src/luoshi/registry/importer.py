@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from luoshi.documents.readers import read_bytes
 from luoshi.documents.source import SourceFile
-from luoshi.errors import DocumentError, ExtractionError
+from luoshi.errors import ExtractionError
 from luoshi.extraction.model import ExtractedDocument, Project, Task
 from luoshi.registry.departments import resolve_department, sync_departments
 from luoshi.registry.models import (
@@ -254,9 +255,7 @@ def import_paths(
     report = ImportReport()
     for given in paths:
         path = Path(given)
-        if not path.is_file():
-            raise DocumentError(path, "no such file")
-        digest = sha256_of(path)
+        digest = hashlib.sha256(read_bytes(path)).hexdigest()
         # same bytes as a registered file: nothing to do, not even extraction
         if session.scalar(select(SourceFileRow.id).where(SourceFileRow.sha256 == digest)):
             report.files.append(FileReport(path=str(path), sha256=digest, status="unchanged"))
@@ -281,8 +280,3 @@ def import_paths(
         file_report.departments = len({resolve_department(session, n).id for n in names})
         session.flush()
     return report
-
-
-def sha256_of(path: str | Path) -> str:
-    """The idempotency key of a file: the SHA-256 of its bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -119,19 +119,12 @@ def summary() -> None:
 @app.command()
 def conflicts(as_json: JsonFlag = False) -> None:
     """List targets on which documents disagree (same indicator and year, different values)."""
-    from luoshi.extraction.conflicts import TargetRecord, find_conflicts
-    from luoshi.registry.queries import targets_for_conflicts
+    from luoshi.extraction.conflicts import find_conflicts
+    from luoshi.registry.queries import conflict_records
 
     def run() -> list[Any]:
         with _session() as session:
-            records = [
-                TargetRecord(
-                    indicator=r.indicator, scope=r.scope, comparator=r.comparator, value=r.value,
-                    unit=r.unit, year=r.year, document=r.document_title,
-                    doc_number=r.doc_number, text=r.text, span=r.span,
-                )
-                for r in targets_for_conflicts(session)
-            ]  # fmt: skip
+            records = conflict_records(session)
             return find_conflicts(records)
 
     found = _guard(run)

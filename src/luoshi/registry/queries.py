@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from luoshi.extraction.conflicts import TargetRecord as ConflictRecord
 from luoshi.registry.models import (
     Correction,
     Document,
@@ -157,3 +158,15 @@ def targets_for_conflicts(session: Session) -> list[TargetRecord]:
             )
         )  # fmt: skip
     return records
+
+
+def conflict_records(session: Session) -> list[ConflictRecord]:
+    """Live targets in the shape the pure conflict finder takes."""
+    return [
+        ConflictRecord(
+            indicator=r.indicator, scope=r.scope, comparator=r.comparator, value=r.value,
+            unit=r.unit, year=r.year, document=r.document_title, doc_number=r.doc_number,
+            text=r.text, span=r.span,
+        )
+        for r in targets_for_conflicts(session)
+    ]  # fmt: skip

@@ -6,6 +6,7 @@
 - :mod:`~luoshi.registry.queries`: summaries and records for the conflict finder.
 """
 
+from luoshi.registry import tracking  # noqa: F401  (the tracking tables join the metadata)
 from luoshi.registry.db import database_url, make_engine, session_scope, upgrade
 from luoshi.registry.importer import FileReport, ImportReport, import_paths
 from luoshi.registry.queries import DocumentSummary, TargetRecord, summary, targets_for_conflicts

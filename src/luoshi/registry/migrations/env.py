@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from luoshi.registry import tracking  # noqa: F401  (registers the tracking tables)
 from luoshi.registry.db import make_engine
 from luoshi.registry.models import Base
 

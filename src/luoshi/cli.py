@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the register's database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 
 T = TypeVar("T")
 Paths = Annotated[list[Path], typer.Argument(help="Plan files: .txt, .pdf, .docx, .html.")]
@@ -144,6 +146,51 @@ def db_upgrade() -> None:
 
     _guard(lambda: upgrade(database_url()))
     typer.echo("database is at the latest schema")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web workspace on the configured database (LUOSHI_DATABASE_URL)."""
+    import uvicorn
+
+    from luoshi.registry.db import database_url, upgrade
+
+    _guard(lambda: upgrade(database_url()))
+    uvicorn.run(
+        "luoshi.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+        log_level="info", proxy_headers=False,
+    )  # fmt: skip
+
+
+Role = Annotated[str, typer.Option("--role", help="admin | office | department | district | viewer")]
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name used to sign in.")],
+    role: Role,
+    unit: Annotated[
+        str | None, typer.Option(help="Canonical unit name (required for department and district).")
+    ] = None,
+) -> None:
+    """Create an account; the password is read from standard input.
+
+    Example: printf '%s\\n' 'S3cure-Passw0rd' | luoshi user add zhang --role department --unit 市生态环境局
+    """
+    from luoshi.services.accounts import create_user
+
+    password = sys.stdin.readline().rstrip("\r\n")
+
+    def run() -> None:
+        with _session() as session:
+            create_user(session, name, password, role, unit)
+
+    _guard(run)
+    typer.echo(f"user {name} created ({role}{', ' + unit if unit else ''})")
 
 
 if __name__ == "__main__":  # pragma: no cover

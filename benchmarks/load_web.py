@@ -26,9 +26,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_register import PASSWORD, build  # noqa: E402
-
 from luoshi.registry.db import make_engine  # noqa: E402
+from synthetic_register import PASSWORD, build  # noqa: E402
 
 
 def _free_port() -> int:

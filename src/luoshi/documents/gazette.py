@@ -42,6 +42,11 @@ def _line_starts(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _title_tail(line: str) -> bool:
+    """The wrapped last line of a title: 的通知, （2023—2025年）的通知, 工作方案的通知."""
+    return line.startswith(("的", "（", "(")) or (len(line) <= 8 and bool(TITLE_WORD.search(line)))
+
+
 def _title_block(lines: list[tuple[int, str]], k: int) -> int:
     """Index of the first line of the title block (at most three short lines) before line ``k``."""
     first = k
@@ -53,7 +58,9 @@ def _title_block(lines: list[tuple[int, str]], k: int) -> int:
             or prev[-1] in "。：；）)"
             or DATE_LINE.match(prev)
             or TOC_LINE.search(prev)
-            or (first < k and TITLE_WORD.search(prev))  # the previous document's title
+            # the previous document's title, unless the block so far is the wrapped tail
+            # of this title (…实施方案 / 的通知)
+            or (first < k and TITLE_WORD.search(prev) and not _title_tail(lines[first][1]))
         ):
             break
         first -= 1

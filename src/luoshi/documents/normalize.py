@@ -40,6 +40,12 @@ STANDALONE = re.compile(
     r"^[（(]?[\u4e00-\u9fff]{1,12}[〔\[［【]\s*\d{4}\s*[〕\]］】]\s*\d+\s*号[）)]?$"
     r"|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|通知$"
 )
+# A plan's title on a line of its own (…实施方案, …工作要点): never glued to the next line.
+TITLE_LINE = re.compile(
+    r"(?:方案|计划|规划|意见|要点|纲要|办法|细则|规定|任务书|清单|通知|决定|报告)(?:（[^（）]{2,20}）)?$"
+)
+# The first cell of a table header flattened one cell per line: never glued to the line before.
+HEADER_START = re.compile(r"^(?:序号|编号)$")
 URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$", re.IGNORECASE)
 SENTENCE_END = frozenset("。！？；：!?;")
 CLOSERS = frozenset("”’」』）)】")
@@ -107,6 +113,54 @@ class _Line:
     start: int  # absolute offset of the first kept character
     raw: str  # stripped content
     table: bool
+    seps: tuple[tuple[int, int], ...] = ()  # runs of spaces (in ``raw``) that separate cells
+
+
+_SPACE_RUN = re.compile(r"[ \u3000\xa0]+")
+# A cell of a header row written with single spaces (序号 重点工作任务 完成时限 责任部门).
+_HEADER_CELL = re.compile(r"序号|编号|名称|指标|单位|类别|属性|备注|任务|内容|时限|时间|期限|责任|牵头|配合|目标值")
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+def _space_separators(raw: str) -> tuple[tuple[int, int], ...]:
+    """Runs of spaces that separate the cells of a table row a PDF converter laid out with
+    spaces; empty when ``raw`` is not such a row.
+
+    A run of two or more spaces separates cells when the line has at least three cells.
+    A single space does too when the line has at least three cells of two or more characters,
+    no sentence punctuation, and reads as a header (cells naming columns) or as a numbered
+    row; otherwise single spaces are the ones PDF text puts between CJK characters
+    (``生 态 空 间``), removed by :func:`_clean_line`.
+    """
+    runs = [
+        (m.start(), m.end())
+        for m in _SPACE_RUN.finditer(raw)
+        if m.end() - m.start() >= 2
+        or not (_is_ascii_alnum(raw[m.start() - 1]) and _is_ascii_alnum(raw[m.end()]))
+    ]  # one space between ASCII words (ISO 14001) is part of the text
+    wide = [r for r in runs if r[1] - r[0] >= 2]
+    if len(wide) >= 2:
+        cells = _split_at(raw, wide)
+        if all(c and c[-1] not in "。；;" for c in cells) and sum(len(c) > 1 for c in cells) >= 2:
+            return tuple(wide)
+        return ()
+    if wide or len(runs) < 2 or re.search(r"[，。；：、！？,;:]", raw):
+        return ()
+    cells = _split_at(raw, runs)
+    if any(len(c) < 2 or len(c) > 16 for c in cells[1:]) or not cells[0]:
+        return ()
+    header = sum(1 for c in cells if len(c) <= 8 and _HEADER_CELL.search(c)) >= 2
+    numbered = bool(_ROW_NUMBER.match(cells[0])) and len(cells) >= 4
+    return tuple(runs) if header or numbered else ()
+
+
+def _split_at(raw: str, runs: list[tuple[int, int]]) -> list[str]:
+    cells, prev = [], 0
+    for a, b in runs:
+        cells.append(raw[prev:a])
+        prev = b
+    cells.append(raw[prev:])
+    return cells
 
 
 def _lines(original: str, begin: int, end: int) -> Iterator[_Line]:
@@ -120,7 +174,8 @@ def _lines(original: str, begin: int, end: int) -> Iterator[_Line]:
         if table:  # leading tabs are empty cells (merged rows): keep them
             stripped = content.strip(" \u3000\xa0\r").rstrip("\t")
         lead = content.index(stripped[0]) if stripped[0] != "\t" else content.index("\t")
-        yield _Line(begin + m.start() + lead, stripped, table)
+        seps = () if table else _space_separators(stripped)
+        yield _Line(begin + m.start() + lead, stripped, table or bool(seps), seps)
 
 
 def _furniture(lines: list[_Line]) -> set[int]:
@@ -138,10 +193,18 @@ def _furniture(lines: list[_Line]) -> set[int]:
             near = [j for v in (value - 1, value + 1) for j in numbers.get(v, []) if abs(j - i) <= 60]
             if not near:
                 drop.add(i)
-    # Running headers: short lines repeated on several pages, each next to page furniture.
-    counts = Counter(line.raw for line in lines if len(line.raw) <= 40)
-    for i, line in enumerate(lines):
-        if counts[line.raw] >= 3 and any(j in drop for j in range(i - 2, i + 3) if j != i):
+    # Running headers: short lines repeated on several pages, mostly next to page furniture.
+    # Compared without spaces: converters pad a header's parts (公报      2024年第6期).
+    keys = [_SPACE_RUN.sub("", line.raw.replace("\t", "")) for line in lines]
+    counts = Counter(k for k in keys if len(k) <= 60)
+    near: Counter[str] = Counter()
+    near_page: list[int] = []
+    for i, key in enumerate(keys):
+        if counts[key] >= 3 and any(j in drop for j in range(i - 2, i + 3) if j != i):
+            near[key] += 1
+            near_page.append(i)
+    for i in near_page:
+        if near[keys[i]] >= 2 and 2 * near[keys[i]] >= counts[keys[i]]:
             drop.add(i)
     return drop
 
@@ -166,6 +229,12 @@ def _clean_line(line: _Line, original: str) -> tuple[list[str], list[int]]:
                     i = close + 1
                     continue
             i += 1
+            continue
+        sep = next((b for a, b in line.seps if a == i), None)
+        if sep is not None:  # a run of spaces between two cells: one tab, mapped to its start
+            chars.append("\t")
+            idx.append(line.start + i)
+            i = sep
             continue
         chars.append("\t" if ch == "\t" else _map_char(ch))
         idx.append(line.start + i)
@@ -214,15 +283,19 @@ def normalize(original: str, begin: int = 0, end: int | None = None) -> Normaliz
     chars: list[str] = []
     offsets = array("q")
     kept_clean: list[str] = []
+    prev_opens = True  # the previous line began a paragraph
     for k, line in enumerate(kept):
         c, o = _clean_line(line, original)
         if not c:
             continue
+        glue = False
         if chars:
             prev_clean = kept_clean[-1]
             prev = kept[k - 1]
             glue = not (
                 line.table
+                or HEADER_START.match(line.raw)
+                or (prev_opens and _title_line(prev_clean, max(width, len(c))))
                 or prev.table
                 or BARE_NUMBER.match(line.raw)
                 or BARE_NUMBER.match(prev.raw)
@@ -233,7 +306,11 @@ def normalize(original: str, begin: int = 0, end: int | None = None) -> Normaliz
                 or (prev.raw[-1] in CLOSERS and len(prev.raw) > 1 and prev.raw[-2] in SENTENCE_END)
                 or len(prev_clean) < short
                 or (STRUCTURE_START.match(prev.raw) and len(prev_clean) < heading and prev_clean[-1] not in "，、")
-                or "\f" in original[prev.start + len(prev.raw) : line.start]
+                # a page break ends a paragraph unless the line before is plainly unfinished
+                or (
+                    "\f" in original[prev.start + len(prev.raw) : line.start]
+                    and prev_clean[-1] not in "、，"
+                )
             )
             if glue:
                 if _is_ascii_alnum(chars[-1]) and c[0].isascii() and c[0].isalpha():
@@ -245,4 +322,17 @@ def normalize(original: str, begin: int = 0, end: int | None = None) -> Normaliz
         chars.extend(c)
         offsets.extend(o)
         kept_clean.append("".join(c))
+        prev_opens = not glue
     return NormalizedText("".join(chars), offsets)
+
+
+def _title_line(clean: str, width: float) -> bool:
+    """A plan's title standing alone (苏州市空气质量持续改善行动计划实施方案): clearly short of
+    a full line (``width``: the typical line or the next one), without sentence punctuation,
+    ending in a title word."""
+    return (
+        bool(TITLE_LINE.search(clean))
+        and 6 <= len(clean) <= 40
+        and len(clean) < 0.85 * width
+        and not re.search(r"[，。；：！？、]", clean)
+    )

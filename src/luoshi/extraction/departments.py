@@ -29,6 +29,17 @@ NOT_A_DEPARTMENT = re.compile(
 _PREFIXES = ("市委", "市", "区", "县", "省")
 ADMIN_PREFIX = re.compile(r"^(?:市|区|县|省|镇|乡|街道|南通|江苏|国网|国家|中国|人行|人民银行|[\u4e00-\u9fff]{2,4}(?:市|区|县|省))")
 NOT_A_NAME = re.compile(r"[《》“”\n，。；：]")
+# Bodies that are not city departments, so a list's leading 市 does not distribute onto them:
+# state-owned companies, central agencies' branches, banks, and bodies named after a place.
+NOT_DISTRIBUTED = re.compile(
+    r"^(?:国网|国家|中国|中共|人民银行|人行)"
+    r"|(?:公司|集团|海关|海事局|银行|分行|支行|监管分局|税务局|大学|研究院)$"
+    r"|^(?!市场|市域|市政|市区|市委|市级)[\u4e00-\u9fff]{2,4}(?:市|区|县|省|州)(?![场域政级委])"
+)
+# Organisations that own tasks without a place prefix (杭州公交集团, 国网杭州供电公司).
+ORGANISATION = re.compile(
+    r"(?:有限公司|公司|集团|海关|海事局|银行|分行|支行|监管分局|供电局|研究院|研究所|大学|学院)$"
+)
 
 
 @dataclass
@@ -67,7 +78,12 @@ class DepartmentDictionary:
         found = self.lookup(name)
         if found:
             return found
-        if prefix and not name.startswith(prefix) and BODY_SUFFIX.search(name):
+        if (
+            prefix
+            and not name.startswith(prefix)
+            and BODY_SUFFIX.search(name)
+            and not NOT_DISTRIBUTED.search(name)
+        ):
             return prefix + name
         return name
 
@@ -132,3 +148,15 @@ def is_department_like(name: str, d: DepartmentDictionary) -> bool:
         return True
     # Unknown names must look like an administrative body: a place prefix and a body suffix.
     return bool(ADMIN_PREFIX.match(name) and BODY_SUFFIX.search(name) and not NOT_A_NAME.search(name))
+
+
+def is_organisation(name: str) -> bool:
+    """True when ``name`` reads as an organisation (杭州公交集团, 南京海关) even without an
+    administrative prefix: accepted where a body is expected, in a responsibility cell."""
+    return (
+        4 <= len(name) <= 30
+        and bool(ORGANISATION.search(name))
+        and not NOT_A_DEPARTMENT.search(name)
+        and not NOT_A_NAME.search(name)
+        and not re.search(r"[\d%（）()]", name)
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from luoshi.extraction.departments import (
     DepartmentDictionary,
     is_department_like,
+    is_organisation,
     list_prefix,
 )
 
@@ -143,6 +144,6 @@ def segment_names(cell: str, d: DepartmentDictionary) -> list[str]:
             out.extend(d.resolve(f) for f in found)
         else:
             name = _ROLE_TAIL.sub("", part)
-            if is_department_like(name, d):
+            if is_department_like(name, d) or is_organisation(name):
                 out.append(d.resolve(name, prefix))
     return list(dict.fromkeys(out))

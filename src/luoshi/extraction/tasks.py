@@ -4,7 +4,7 @@ Three forms are recognised:
 - prose: the item's own text closes with an attribution parenthesis;
 - duty: the item opens with its department as subject (（二）市生态环境局负责…);
 - table: rows of a task table (序号 / 任务 / 完成时限 / 责任部门), tab-separated or flattened
-  one cell per line as PDF conversion leaves them.
+  one cell per line as PDF conversion leaves them (:mod:`luoshi.extraction.flat_tables`).
 
 Spans are in the coordinates of the normalized text given; the pipeline maps them back.
 """
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from luoshi.extraction.deadlines import DEADLINE, first_deadline, parse_deadline
+from luoshi.extraction.deadlines import first_deadline, parse_deadline
 from luoshi.extraction.departments import DepartmentDictionary
+from luoshi.extraction.flat_tables import flat_table_tasks
 from luoshi.extraction.model import Task
 from luoshi.extraction.responsibility import (
     PAREN_GROUP,
@@ -123,83 +124,6 @@ def table_tasks(text: str, d: DepartmentDictionary) -> list[Task]:
                     source="table",
                 )
             )
-    return tasks
-
-
-# Flattened tables: a header line naming the columns, then per row a bare number line, an
-# optional group cell (（一）…), the task cell, a deadline cell, and one department per line.
-_FLAT_HEADER = re.compile(r"^序号.{0,20}(?:任务|工作).{0,12}(?:时限|时间).{0,6}责任(?:部门|单位)")
-_GROUP_CELL = re.compile(r"^（[一二三四五六七八九十]+）")
-_DEADLINE_CELL = re.compile(r"^(?:" + DEADLINE.pattern + r")")
-
-
-def flat_table_tasks(text: str, d: DepartmentDictionary) -> list[Task]:
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
-    if not any(_FLAT_HEADER.match(line) for _, line in lines):
-        return []
-    tasks: list[Task] = []
-    i = 0
-    in_table = False
-    expected = 1
-    while i < len(lines):
-        start, line = lines[i]
-        if _FLAT_HEADER.match(line):
-            in_table = True
-            i += 1
-            continue
-        if not (in_table and line.strip() == str(expected)):
-            i += 1
-            continue
-        label = line.strip()
-        i += 1
-        # group cell: short lines starting with （一）
-        if i < len(lines) and _GROUP_CELL.match(lines[i][1]):
-            while i < len(lines) and len(lines[i][1]) <= 12 and not _DEADLINE_CELL.match(lines[i][1]):
-                i += 1
-        body_start = lines[i][0] if i < len(lines) else len(text)
-        body: list[str] = []
-        deadline_text = ""
-        while i < len(lines):
-            m = _DEADLINE_CELL.match(lines[i][1])
-            rest = lines[i][1][m.end() :] if m else ""
-            if m and body and (not rest or segment_names(rest, d)):
-                deadline_text = m.group(0)
-                lines[i] = (lines[i][0] + m.end(), rest)
-                break
-            body.append(lines[i][1])
-            i += 1
-        names: list[str] = []
-        end = lines[i][0] if i < len(lines) else len(text)
-        while i < len(lines):
-            s, cell = lines[i]
-            if cell.strip() == str(expected + 1) or _FLAT_HEADER.match(cell):
-                break
-            found = segment_names(cell, d) if cell else []
-            if cell and not found:
-                break
-            names.extend(found)
-            end = s + len(cell)
-            i += 1
-        if names:
-            task_text = "".join(body)
-            tasks.append(
-                Task(
-                    label=label,
-                    path=(),
-                    title=task_text[:40],
-                    text=task_text,
-                    responsible=tuple(dict.fromkeys(names)),
-                    lead=(),
-                    deadline=parse_deadline(deadline_text) if deadline_text else first_deadline(task_text),
-                    span=(min(start, body_start), end),
-                    source="table",
-                )
-            )
-        expected += 1
     return tasks
 
 

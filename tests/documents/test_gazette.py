@@ -49,3 +49,24 @@ def test_document_number_in_parentheses_and_annual_year() -> None:
     assert annual.meta.title == "南通市经济技术开发区2018年度生态文明建设工程目标任务书"
     assert annual.meta.doc_number is None
     assert annual.default_year == 2018
+
+
+def test_wrapped_notice_title_and_plan_title_line() -> None:
+    original = (
+        "苏州市人民政府关于印发苏州市空气质量持续改善行动计划实施方案 \n的通知 \n\n苏府〔2024〕45号 \n\n"
+        "各市、区人民政府，市各委办局，各直属单位： \n"
+        "现将《苏州市空气质量持续改善行动计划实施方案》印发给你们，请认真贯彻执行。 \n\n"
+        "苏州市人民政府 \n\n2024年5月20日 \n\n"
+        "苏州市空气质量持续改善行动计划实施方案 \n\n"
+        "为深入贯彻落实《国务院关于印发〈空气质量持续改善行动计划〉的 \n"
+        "通知》（国发〔2023〕24号）要求，结合我市实际，制定本方案。 \n"
+    )
+    (part,) = split_documents(original)
+    meta = part.meta
+    assert (meta.title, meta.doc_number, meta.issuer, meta.date) == (
+        "苏州市空气质量持续改善行动计划实施方案",
+        "苏府〔2024〕45号",
+        "苏州市人民政府",
+        "2024-05-20",
+    )
+    assert "\n苏州市空气质量持续改善行动计划实施方案\n为深入贯彻落实" in part.text.text

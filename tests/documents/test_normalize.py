@@ -59,3 +59,105 @@ def test_seed_spans_cover_the_same_characters() -> None:
     i = nt.text.index("生态保护红线面积保持在2534平方千米以上")
     s, e = nt.source_span(i, i + len("生态保护红线面积保持在2534平方千米以上"))
     assert original[s:e].replace("\n", "").replace(" ", "") == "生态保护红线面积保持在2534平方千米以上"
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        # runs of two or more spaces between three or more cells: a table row
+        (
+            "序号  指标名称      单位          2020年（基期）   2025年（目标）\n"
+            "1     细颗粒物（PM2.5）年均浓度    微克/立方米   24    ≤22\n"
+            "4     地表水劣Ⅴ类水体比例    %    0    0",
+            "序号\t指标名称\t单位\t2020年（基期）\t2025年（目标）\n"
+            "1\t细颗粒物（PM2.5）年均浓度\t微克/立方米\t24\t≤22\n"
+            "4\t地表水劣Ⅴ类水体比例\t%\t0\t0",
+        ),
+        # single spaces between header cells that name columns
+        ("序号 重点工作任务 完成时限 责任部门", "序号\t重点工作任务\t完成时限\t责任部门"),
+        # single spaces in a numbered row of four or more cells
+        ("1 细颗粒物浓度 微克/立方米 24 ≤22", "1\t细颗粒物浓度\t微克/立方米\t24\t≤22"),
+        # spaces a converter put between CJK characters still go
+        ("生 态 空 间 生 态", "生态空间生态"),
+        ("南通市经济技术开发区 2018 年度生态文明 建设工程目标任务书", "南通市经济技术开发区2018年度生态文明建设工程目标任务书"),
+        # two cells are a heading with padding, not a row
+        ("第一章  总则", "第一章总则"),
+        ("主任 凌屹", "主任凌屹"),
+        # prose with single spaces is not a row
+        ("推进 重点 行业 治理，完成 任务", "推进重点行业治理，完成任务"),
+    ],
+)
+def test_space_separated_table_rows(original: str, expected: str) -> None:
+    assert normalize(original).text == expected
+
+
+def test_space_separated_row_offsets_map_each_tab_to_its_first_space() -> None:
+    original = "序号  指标名称   单位  目标值\n1  森林覆盖率   %  ≥34"
+    nt = normalize(original)
+    assert len(nt.offsets) == len(nt.text)
+    for i, ch in enumerate(nt.text):
+        src = original[nt.offsets[i]]
+        if ch == "\t":
+            assert src == " " and original[nt.offsets[i] - 1] != " "
+        elif ch != "\n":
+            assert src == ch
+    s, e = nt.source_span(nt.text.index("森林"), nt.text.index("≥34") + 3)
+    assert original[s:e] == "森林覆盖率   %  ≥34"
+
+
+@pytest.mark.parametrize(
+    ("original", "kept", "gone"),
+    [
+        # a running header padded with spaces, repeated next to page markers
+        (
+            "第一段很长很长很长很长很长很长的文字，\n— 1 —\n\f苏州市人民政府公报                          2024年第6期\n"
+            "第二段很长很长很长很长很长很长的文字，\n— 2 —\n\f苏州市人民政府公报                          2024年第6期\n"
+            "第三段很长很长很长很长很长很长的文字。\n— 3 —\n\f苏州市人民政府公报                          2024年第6期\n",
+            "第三段",
+            "公报",
+        ),
+        # a cell repeated down a flattened table is kept though once next to a page marker
+        (
+            "1\n甲任务很长很长。\n市生态环境局\n2\n乙任务很长很长。\n市生态环境局\n3\n丙任务很长很长。\n市生态环境局\n"
+            "4\n丁任务很长很长。\n市生态环境局\n— 2 —\n\f5\n戊任务很长很长。\n市生态环境局\n",
+            "戊任务很长很长。\n市生态环境局",
+            "— 2 —",
+        ),
+    ],
+)
+def test_running_headers(original: str, kept: str, gone: str) -> None:
+    out = normalize(original).text
+    assert kept in out and gone not in out
+    assert out.count("市生态环境局") == original.count("市生态环境局")
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        # a plan title on its own line is not glued onto the paragraph after it
+        (
+            "2024年3月28日\n苏州市空气质量持续改善行动计划实施方案\n"
+            "为深入贯彻落实《国务院关于印发〈空气质量持续改善行动计划〉的\n通知》要求，制定本方案。",
+            "2024年3月28日\n苏州市空气质量持续改善行动计划实施方案\n"
+            "为深入贯彻落实《国务院关于印发〈空气质量持续改善行动计划〉的通知》要求，制定本方案。",
+        ),
+        (
+            "佛山市2024年生态环境保护工作要点\n2024年是实施“十四五”规划的关键之年。全市生态环境保护工\n作要坚持。",
+            "佛山市2024年生态环境保护工作要点\n2024年是实施“十四五”规划的关键之年。全市生态环境保护工作要坚持。",
+        ),
+        # a table title is not glued onto the header's first cell
+        (
+            "佛山市2024年生态环境保护重点工作任务\n序号\n重点工作任务\n责任单位",
+            "佛山市2024年生态环境保护重点工作任务\n序号\n重点工作任务\n责任单位",
+        ),
+        # a sentence cut by a page break after 、 continues on the next page
+        (
+            "到2025年，全市光伏发电装机容量达到600万千瓦以上。（牵头单位：市发展改革委；责任单位：市住房城乡建设局、\n"
+            "— 2 —\n\f市机关事务管理局、国网苏州供电公司）",
+            "到2025年，全市光伏发电装机容量达到600万千瓦以上。（牵头单位：市发展改革委；责任单位：市住房城乡建设局、"
+            "市机关事务管理局、国网苏州供电公司）",
+        ),
+    ],
+)
+def test_titles_table_headers_and_page_breaks(original: str, expected: str) -> None:
+    assert normalize(original).text == expected

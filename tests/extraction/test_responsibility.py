@@ -90,3 +90,74 @@ def test_labelled_roles(content: str, responsible: list[str], lead: list[str]) -
     a = parse_attribution(content, D)
     assert a is not None
     assert (list(a.responsible), list(a.lead)) == (responsible, lead)
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        # the common short form of X和Y names: XY
+        ("市住房城乡建设局", "市住房和城乡建设局"),
+        ("市人力资源社会保障局", "市人力资源和社会保障局"),
+        ("市文化广电旅游局", "市文化广电和旅游局"),
+        ("市自然资源规划局", "市自然资源和规划局"),
+        ("市工业信息化局", "市工业和信息化局"),
+        ("市发展改革委", "市发展和改革委员会"),
+        ("市卫生健康委", "市卫生健康委员会"),
+        ("市市场监管局", "市市场监督管理局"),
+        ("市政府国资委", "市人民政府国有资产监督管理委员会"),
+    ],
+)
+def test_official_short_names(printed: str, canonical: str) -> None:
+    assert segment_names(printed, D) == [canonical]
+    assert D.resolve(printed) == canonical
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # organisations without a place prefix are kept in a responsibility cell
+        ("市财政局、杭州公交集团", ["市财政局", "杭州公交集团"]),
+        ("市发改委、国网杭州供电公司", ["市发展和改革委员会", "国网杭州供电公司"]),
+        ("市交通运输局、宁波海事局、宁波海关", ["市交通运输局", "宁波海事局", "宁波海关"]),
+        ("市商务局、中国银行苏州分行", ["市商务局", "中国银行苏州分行"]),
+        # vague bodies and prose are still not names
+        ("各区、县（市）政府", []),
+        ("加快推广应用", []),
+    ],
+)
+def test_organisations_in_responsibility_cells(cell: str, expected: list[str]) -> None:
+    assert segment_names(cell, D) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "resolved"),
+    [
+        # a leading 市 distributes onto city departments …
+        ("交警支队", "市交警支队"),
+        ("机关事务管理局", "市机关事务管理局"),
+        # … but not onto companies, central agencies' branches, banks or bodies of a place
+        ("国网苏州供电公司", "国网苏州供电公司"),
+        ("国家税务总局苏州市税务局", "国家税务总局苏州市税务局"),
+        ("人民银行苏州市分行", "人民银行苏州市分行"),
+        ("苏州海关", "苏州海关"),
+        ("杭州公交集团", "杭州公交集团"),
+        ("苏州工业园区管委会", "苏州工业园区管委会"),
+        ("吴江区生态环境局", "吴江区生态环境局"),
+    ],
+)
+def test_leading_city_prefix_distribution(name: str, resolved: str) -> None:
+    assert D.resolve(name, "市") == resolved
+
+
+def test_attribution_with_a_power_company_after_city_departments() -> None:
+    a = parse_attribution(
+        "牵头单位：市发展改革委；责任单位：市住房城乡建设局、市机关事务管理局、国网苏州供电公司", D
+    )
+    assert a is not None
+    assert a.responsible == (
+        "市发展和改革委员会",
+        "市住房和城乡建设局",
+        "市机关事务管理局",
+        "国网苏州供电公司",
+    )
+    assert a.lead == ("市发展和改革委员会",)

@@ -225,6 +225,99 @@ def test_plan_indicator_table_last_year_column() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("base", "target"),
+    [
+        ("2020年", "2025年"),
+        ("2020年（基期）", "2025年（目标）"),
+        ("2020年(现状)", "2025年(目标值)"),
+        ("2020年基期值", "2025年目标值"),
+        ("现状值", "2025年（规划）"),
+    ],
+)
+def test_indicator_table_year_columns(base: str, target: str) -> None:
+    text = "\n".join([
+        f"序号\t指标名称\t单位\t{base}\t{target}\t属性",
+        "1\t细颗粒物（PM2.5）年均浓度\t微克/立方米\t24\t≤22\t约束性",
+        "2\t单位地区生产总值二氧化碳排放降低\t%\t—\t〔20.5〕\t约束性",
+        "3\t地表水劣Ⅴ类水体比例\t%\t0\t0\t约束性",
+        "4\t重点建设用地安全利用\t—\t—\t有效保障\t约束性",
+    ])  # fmt: skip
+    assert _keys(text) == [
+        ("细颗粒物（PM2.5）年均浓度", "<=", 22, "μg/m³", 2025),
+        ("单位地区生产总值二氧化碳排放降低", "decrease_by", 20.5, "%", 2025),
+        ("地表水劣Ⅴ类水体比例", "=", 0, "%", 2025),
+    ]
+
+
+TASK_TABLE_ROWS: list[tuple[str, list[Row]]] = [
+    # the task cell's targets take the row's 完成时限 year …
+    ("1\t推进工业锅炉清洁低碳改造，完成燃气锅炉低氮燃烧改造80台。\t市生态环境局\t市经信局\t2024年10月底前",
+     [("燃气锅炉低氮燃烧改造", "=", 80, "台", 2024)]),
+    ("4\t加快淘汰国四及以下排放标准营运柴油货车，全年淘汰2000辆。\t市交通运输局\t市公安局\t2024年12月底前",
+     [("淘汰国四及以下排放标准营运柴油货车", "=", 2000, "辆", 2024)]),
+    # … none when it is 持续推进, even in an annual plan
+    ("6\t强化扬尘管控，规模以上建设工地在线监测和视频监控安装率达到100%。\t市建委\t市城管局\t持续推进",
+     [("规模以上建设工地在线监测和视频监控安装率", "=", 100, "%", None)]),
+    # a year in the cell itself wins
+    ("7\t到2025年，城市主次干道机械化清扫率达到95%。\t市城管局\t市交通运输局\t2024年12月底前",
+     [("城市主次干道机械化清扫率", "=", 95, "%", 2025)]),
+    # delegated targets in a cell
+    ("3\t严格落实煤炭消费减量替代，全市规上工业煤炭消费量控制在省下达目标以内。\t市发改委\t市统计局\t2024年12月底前",
+     [("规上工业煤炭消费量", "delegated", None, None, 2024)]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("row", "expected"), TASK_TABLE_ROWS, ids=[r[0][:12] for r in TASK_TABLE_ROWS])
+def test_targets_in_task_table_rows(row: str, expected: list[Row]) -> None:
+    text = "杭州市深入打好蓝天保卫战2024年度工作方案\n附件\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\n" + row
+    assert _keys(text) == expected
+    (first, *_) = extract_targets(text)
+    assert first.text in row.split("\t")[1]
+
+
+def test_flattened_row_dated_by_deadline_after_departments() -> None:
+    text = (
+        "序号\n重点工作任务\n责任单位\n完成时限\n"
+        "3\n推进国三及以下排放标准柴油货车淘汰，全年淘汰1500辆。\n市公安局\n市交通运输局\n各区人民政府\n2024年12月底前\n"
+        "6\n新建污水管网200公里，城市生活污水集中收集率达到72%。\n市水利局\n市住房城乡建设局\n2024年12月底前"
+    )
+    assert _keys(text) == [
+        ("淘汰国三及以下排放标准柴油货车", "=", 1500, "辆", 2024),
+        ("新建污水管网", "=", 200, "km", 2024),
+        ("城市生活污水集中收集率", "=", 72, "%", 2024),
+    ]
+
+
+PROSE_FORMS: list[tuple[str, list[Row]]] = [
+    # delegated, the object after the verb, two pollutants sharing the tail
+    ("2024年，完成省下达的氮氧化物和挥发性有机物重点工程减排量。",
+     [("氮氧化物重点工程减排量", "delegated", None, None, 2024),
+      ("挥发性有机物重点工程减排量", "delegated", None, None, 2024)]),
+    ("2024年，全市规上工业煤炭消费量控制在省下达目标以内。",
+     [("规上工业煤炭消费量", "delegated", None, None, 2024)]),
+    # a verb and a count: the object comes from the earlier clause naming the verb
+    ("2024年，加快淘汰国四及以下排放标准营运柴油货车，全年淘汰2000辆。",
+     [("淘汰国四及以下排放标准营运柴油货车", "=", 2000, "辆", 2024)]),
+    ("2024年，推进国三及以下排放标准柴油货车淘汰，全年淘汰1500辆。",
+     [("淘汰国三及以下排放标准柴油货车", "=", 1500, "辆", 2024)]),
+    ("全年淘汰2000辆。", [("淘汰", "=", 2000, "辆", None)]),
+    ("整治一个、验收销号一个。", []),
+    # counts in 批次
+    ("2024年，开展油品质量抽检不少于300批次。", [("油品质量抽检", ">=", 300, "批次", 2024)]),
+    # 倍增 is a doubling
+    ("到2025年，重点港口集装箱铁水联运量力争实现倍增。",
+     [("重点港口集装箱铁水联运量", "increase_by", 100, "%", 2025)]),
+    ("到2025年，数字经济核心产业增加值倍增。", [("数字经济核心产业增加值", "increase_by", 100, "%", 2025)]),
+    ("实施高新技术企业倍增计划。", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), PROSE_FORMS, ids=[c[0][:18] for c in PROSE_FORMS])
+def test_prose_forms_from_other_cities(text: str, expected: list[Row]) -> None:
+    assert _keys(text) == expected
+
+
 def test_speed() -> None:
     text = "\n".join(c[0] for c in CASES) * 40  # ~100 KB
     start = time.perf_counter()

@@ -23,6 +23,11 @@ from functools import lru_cache
 
 from luoshi.extraction.model import Span
 
+# A table header cell flattened to a line of its own (序号 / 重点工作任务 / 责任单位 / 完成时限).
+HEADER_CELL_LINE = re.compile(
+    r"^(?:序号|编号|(?:重点|主要|具体)?(?:工作)?(?:任务|内容|措施)|(?:牵头|责任|配合)(?:单位|部门)"
+    r"|(?:完成)?(?:时限|时间)|指标名称|单位|备注)$"
+)
 # A line that opens a numbered item or a new block: never glued to the line before.
 STRUCTURE_START = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条部分篇]"
@@ -141,7 +146,7 @@ def _space_separators(raw: str) -> tuple[tuple[int, int], ...]:
     wide = [r for r in runs if r[1] - r[0] >= 2]
     if len(wide) >= 2:
         cells = _split_at(raw, wide)
-        if all(c and c[-1] not in "。；;" for c in cells) and sum(len(c) > 1 for c in cells) >= 2:
+        if all(c and c[-1] not in "。；;" for c in cells) and any(len(c) > 1 for c in cells):
             return tuple(wide)
         return ()
     if wide or len(runs) < 2 or re.search(r"[，。；：、！？,;:]", raw):
@@ -197,14 +202,15 @@ def _furniture(lines: list[_Line]) -> set[int]:
     # Compared without spaces: converters pad a header's parts (公报      2024年第6期).
     keys = [_SPACE_RUN.sub("", line.raw.replace("\t", "")) for line in lines]
     counts = Counter(k for k in keys if len(k) <= 60)
-    near: Counter[str] = Counter()
+    by_page: Counter[str] = Counter()
     near_page: list[int] = []
     for i, key in enumerate(keys):
         if counts[key] >= 3 and any(j in drop for j in range(i - 2, i + 3) if j != i):
-            near[key] += 1
+            by_page[key] += 1
             near_page.append(i)
+    # a cell repeated down a flattened table (市生态环境局) is only sometimes next to a marker
     for i in near_page:
-        if near[keys[i]] >= 2 and 2 * near[keys[i]] >= counts[keys[i]]:
+        if by_page[keys[i]] >= 2 and 2 * by_page[keys[i]] >= counts[keys[i]]:
             drop.add(i)
     return drop
 
@@ -295,6 +301,7 @@ def normalize(original: str, begin: int = 0, end: int | None = None) -> Normaliz
             glue = not (
                 line.table
                 or HEADER_START.match(line.raw)
+                or (HEADER_CELL_LINE.match(prev.raw) and HEADER_CELL_LINE.match(line.raw))
                 or (prev_opens and _title_line(prev_clean, max(width, len(c))))
                 or prev.table
                 or BARE_NUMBER.match(line.raw)

@@ -34,7 +34,7 @@ NOT_A_NAME = re.compile(r"[《》“”\n，。；：]")
 NOT_DISTRIBUTED = re.compile(
     r"^(?:国网|国家|中国|中共|人民银行|人行)"
     r"|(?:公司|集团|海关|海事局|银行|分行|支行|监管分局|税务局|大学|研究院)$"
-    r"|^(?!市场|市域|市政|市区|市委|市级)[\u4e00-\u9fff]{2,4}(?:市|区|县|省|州)(?![场域政级委])"
+    r"|^(?!市场|市域|市政|市区|市委|市级)[\u4e00-\u9fff]{2,6}(?:市|区|县|省|州)(?![场域政级委])"
 )
 # Organisations that own tasks without a place prefix (杭州公交集团, 国网杭州供电公司).
 ORGANISATION = re.compile(

@@ -13,6 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from luoshi.extraction.indicator_tables import DELEGATED as _DELEG_RE
+from luoshi.extraction.indicator_tables import PLAN_PERIOD as _PLAN_PERIOD
+from luoshi.extraction.indicator_tables import WATER_CLASS as _CLASS
+from luoshi.extraction.indicator_tables import (
+    IndicatorTable,
+    TaskTable,
+    table_header,
+    table_row,
+    table_year,
+    task_cell,
+    task_table_header,
+)
 from luoshi.extraction.model import Comparator, Target
 from luoshi.extraction.numbers import (
     ARABIC_NUMBER,
@@ -67,18 +79,12 @@ _QTY_RE = re.compile(
     rf"(?<![A-Za-z0-9.\-_/+~])(?P<num>{ARABIC_NUMBER})(?:\s*[-—–~～至到](?P<hi>{ARABIC_NUMBER}))?"
     rf"(?P<unit>{UNIT_PATTERN})?"
     rf"|(?<![第{CN_NUMERAL_CHARS}])(?P<cnum>{CN_NUMBER})(?P<cunit>个|家|座|项|条|处|所|张|场)"
-    r"|(?P<pct>百分之百)|(?P<double>翻一番|翻两番|翻番)|(?P<frac>[一二三四五六七八九十]+分之[一二三四五六七八九十]+)"
+    r"|(?P<pct>百分之百)|(?P<double>翻一番|翻两番|翻番|倍增(?![计行工项]))|(?P<frac>[一二三四五六七八九十]+分之[一二三四五六七八九十]+)"
     r"|(?<=[保持达到为在于])(?P<cls>[ⅠⅡⅢⅣⅤ]|IV|V|I{1,3})类(?![水断比])"
 )
-_CLASS = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 _NOT_QTY_AFTER = re.compile(r"^(?:年|月|日|号|期|届|岁|周岁|版|次会|\+|\.\d|号文)")
 _YEAR_RE = re.compile(
     r"(?P<pre>到|至|在|于|截至|截止|从|自)?(?P<y>(?:19|20)\d{2})年(?:(?P<m>1[0-2]|[1-9])月)?(?P<end>底|末)?(?P<before>前|以前|之前)?"
-)
-_PLAN_PERIOD = re.compile(r"“?十([四五六])五”?(?:末|期间|时期)")
-_DELEG_RE = re.compile(
-    r"(?:力争)?(?:超额)?(?:完成|达到|实现|满足|不低于|不少于)(?:国家|省|市|区|县|上级)(?:里|级)?(?:下达|下发|确定|定|规定)(?:的)?"
-    r"(?P<obj>[^，。；：\d]{0,24}?)(?:目标任务|目标|任务|指标|要求)"
 )
 _MASK_RE = re.compile(
     r"《[^》]*》|〔[^〕]*〕|“[^”]{0,12}”|（[^（）]*）|\([^()]*\)|[A-Z]{1,4}\s?/?T?\s?\d+[\d.\-—]*"
@@ -97,7 +103,7 @@ _SCOPE_RE = re.compile(
 _LEAD_TRIM = re.compile(
     r"^(?:(?:到|至|在|于)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?|力争|确保|争取|努力|力促|推动|推进|实现|"
     r"全面|持续|稳步|进一步|基本|逐步|大力|着力|积极|加快|切实|有效|使|让|将|并|且|同时|其中|以及|和|均|要|"
-    r"每年|全年|年内|建设(?!用地)|建成(?!区)|创建|打造|——|—|、|，|：|\s)+"
+    r"每年|全年|年内|建设(?!用地)|建成(?!区)|创建|打造|开展|——|—|、|，|：|\s)+"
 )
 _TRAIL_TRIM = re.compile(r"(?:的|均|都|分别|要|将|力争|确保|、|，|\s)+$")
 _SUFFIX_RE = re.compile(
@@ -345,8 +351,9 @@ def _delegated(st: _State, ctx: _Ctx) -> None:
         force = bool(re.search(r"均$", ctx.sent[cs : m.start()]))
         if not _trim(head)[0]:
             head = re.sub(r"^(?:我省|我市|本市|本省)的?", "", m.group("obj")).lstrip("的")
-            head = re.sub(r"（[ -~]*）", "", head)
-        force = force or bool(re.search(r"和.*减排$", head))
+            head = re.sub(r"（[ -~]*）", "", head) + (m.group("qty") or "")
+        # 完成省下达的氮氧化物和挥发性有机物重点工程减排量: one target per pollutant
+        force = force or bool(re.search(r"和.*减排$", head) or (m.group("qty") and "和" in head))
         if force and head.endswith("减排") and "和" in head:
             parts = [p + ("减排" if not p.endswith("减排") else "") for p in head.split("和")]
         else:
@@ -411,6 +418,22 @@ _SHARE_VERB = re.compile(
     r"面积|执行|达到|建成|实现|使用|采用|完成|满足|覆盖|纳入|接入|配备|安装|达标"
 )
 _ADV_TAIL = re.compile(rf"(?:{_alt(ADV)})+$")
+# A count whose only left context is a verb (全年淘汰2000辆): the verb's object is in an
+# earlier clause of the sentence (加快淘汰国四柴油货车 / 推进国三柴油货车淘汰).
+_BARE_VERB = re.compile(
+    r"淘汰|改造|治理|整治|关停|搬迁|替代|更新|清理|新建|建设|建成|完成|实施|推广|培育|创建|新增"
+)
+
+
+def _verb_object(before: str, verb: str) -> str:
+    """``verb`` plus its object from the last earlier clause naming it, else ``verb`` alone."""
+    for clause in reversed(re.split(r"[，；：]", before)):
+        clause = _LEAD_TRIM.sub("", _TASK_START.sub("", clause.strip()))
+        if clause.startswith(verb) and len(clause) > len(verb) + 1:
+            return clause
+        if clause.endswith(verb) and len(clause) > len(verb) + 1:
+            return verb + clause[: -len(verb)]
+    return verb
 _CMP_KINDS = frozenset({"ge", "le", "approx", "level", "dec", "inc"})
 
 
@@ -441,6 +464,8 @@ def _group(
     kinds = set(tail.kinds) | ({"inc"} if first.group("double") else set())
     unit = group[-1][2]
     head, scope = _trim(tail.head)
+    if tail.kinds == ("action",) and (verb := re.match(r"完成|实施|开展", head)) and len(head) > verb.end() + 1:
+        head = head[verb.end() :] + tail.words[0]  # 完成燃气锅炉低氮燃烧改造80台: the object is 改造
     is_count = unit is not None and bool(COUNT_UNIT.match(unit))
     if first.group("cls") and not {"level", "ge"} & kinds:
         return
@@ -475,7 +500,16 @@ def _group(
             _OBJ_BEFORE.match(clause_left)
             or re.search(rf"(?:力争|确保|争取)(?:{_alt(ACTION)})", clause_left)
         ) and (is_count or unit is not None)
-        if not (obj_before or (_SUFFIX_RE.search(head) and tail.action is None)):
+        if (
+            is_count
+            and (verb := _BARE_VERB.fullmatch(head))
+            and (
+                (obj := _verb_object(sent[:cs], verb.group())) != head
+                or re.match(r"(?:全年|年内|每年|累计|力争|确保|计划)", sent[cs : first.start()])
+            )
+        ):
+            head = obj  # 加快淘汰X货车，全年淘汰2000辆 → 淘汰X货车
+        elif not (obj_before or (_SUFFIX_RE.search(head) and tail.action is None)):
             return
     comparator = _comparator(tuple(tail.kinds) + tuple(kinds - set(tail.kinds)), bound, tail.words)
     if comparator == "=" and (sm := _SHARE_OF.search(left)) and unit == "%":
@@ -508,110 +542,29 @@ def _group(
         )
 
 
-# --- indicator tables -------------------------------------------------------------------------
-_TABLE_NAME = re.compile(
-    r"^(?:指标名称|指标|主要指标|指标项|具体指标|指标内容|评价指标|考核指标|指标名)$"
-)
-_TABLE_TARGET = re.compile(
-    r"^(?:(?P<y>(?:19|20)\d{2})年?(?:底|末)?(?:目标值?|规划值|预期值)?|目标值?|规划目标值?|预期目标|规划值|预期值|目标值（(?P<y2>(?:19|20)\d{2})年?）)$"
-)
-_TABLE_BASE = re.compile(r"现状|基期|基准|基数|现值")
-_CELL_RE = re.compile(
-    rf"^(?P<pre>≥|≤|>|<|＞|＜|不低于|不少于|不高于|不超过|约|下降|降低|减少|提高|增长|增加)?"
-    rf"[\[【〔(（]?(?P<num>{ARABIC_NUMBER})(?:[-—～~](?P<hi>{ARABIC_NUMBER}))?[\]】〕)）]?"
-    rf"(?P<unit>{UNIT_PATTERN})?(?P<post>以上|以下|以内|左右)?$"
-)
-_CELL_CMP: dict[str, Comparator] = {
-    "≥": ">=", ">": ">=", "＞": ">=", "不低于": ">=", "不少于": ">=", "以上": ">=",
-    "≤": "<=", "<": "<=", "＜": "<=", "不高于": "<=", "不超过": "<=", "以下": "<=", "以内": "<=",
-    "约": "≈", "左右": "≈", "下降": "decrease_by", "降低": "decrease_by", "减少": "decrease_by",
-    "提高": "increase_by", "增长": "increase_by", "增加": "increase_by",
-}  # fmt: skip
-_NAME_UNIT = re.compile(r"[（(](?P<u>[^（）()]{1,12})[）)]$")
-_SUB_SCOPE = re.compile(r"^(?:市县|县城|建制镇|城市|农村|城镇|市区|乡镇|县（市、区）)$")
-
-
-@dataclass
-class _Table:
-    width: int
-    name: int
-    value: int
-    unit: int | None
-    year: int | None
-    pending: str | None = None  # a bare parent name row (污水处理率) above sub-rows (县城)
-
-
-def _table_header(cells: list[str]) -> _Table | None:
-    name = next((i for i, c in enumerate(cells) if _TABLE_NAME.match(c)), None)
-    if name is None:
-        return None
-    unit = next((i for i, c in enumerate(cells) if c.startswith("单位") and len(c) <= 4), None)
-    best: tuple[int, int] | None = None  # (year or 0, column)
-    for i, c in enumerate(cells):
-        m = _TABLE_TARGET.match(c)
-        if i != name and m and not _TABLE_BASE.search(c):
-            year = int(m.group("y") or m.group("y2") or 0)
-            if best is None or year >= best[0]:
-                best = (year, i)
-    if best is None:
-        return None
-    return _Table(len(cells), name, best[1], unit, best[0] or None)
-
-
-def _table_year(text: str, start: int) -> int | None:
-    before = text[max(0, start - 300) : start].split("\n")[-3:]
-    for line in reversed(before):
-        if m := re.search(r"((?:19|20)\d{2})\s*年", line):
-            return int(m.group(1))
-        if m := _PLAN_PERIOD.search(line + "期间") or re.search(r"十([四五六])五", line):
-            return {"四": 2025, "五": 2030, "六": 2035}[m.group(1)]
-    return None
-
-
-def _table_row(st: _State, tab: _Table, line: str, span: tuple[int, int]) -> None:
-    cells = [c.strip() for c in line.split("\t")]
-    cells = (["" for _ in range(tab.width - len(cells))] + cells)[-tab.width :]
-    name, cell = cells[tab.name], cells[tab.value]
-    unit_raw = cells[tab.unit] if tab.unit is not None else ""
-    if not name or name.isdigit() or _TABLE_NAME.match(name):
-        return
-    scope = None
-    if _SUB_SCOPE.match(name) and tab.pending:
-        name, scope = tab.pending, name
-    else:
-        tab.pending = None
-    if not unit_raw and (m := _NAME_UNIT.search(name)):
-        u = canonical_unit(m.group("u"))
-        if u != m.group("u") or re.search(r"[%/‰]|^[个家座项条处万亿吨元亩]", u):
-            unit_raw, name = m.group("u"), name[: m.start()]
-    unit = canonical_unit(unit_raw) if unit_raw and unit_raw not in ("—", "-", "/") else None
-    year = tab.year or st.default_year
-    if _DELEG_RE.search(cell):
-        st.out.append(Target(name, "delegated", None, None, year, line, span, scope))
-        return
-    m = _CELL_RE.match(cell)
-    if not m:
-        cls = re.fullmatch(r"(?P<c>[ⅠⅡⅢⅣⅤ])类?(?P<post>以上|及以上|以下)?", cell)
-        if cls:
-            cmp_: Comparator = "<=" if cls.group("post") in ("以上", "及以上") else "="
-            st.out.append(
-                Target(name, cmp_, float(_CLASS[cls.group("c")]), "类", year, line, span, scope)
-            )
-        return
-    comparator: Comparator = _CELL_CMP.get(m.group("pre") or m.group("post") or "", "=")
-    if comparator == "=" and re.search(r"(?:降低|下降|减少|削减)$", name):
-        comparator = "decrease_by"
-    value = parse_number(m.group("num"))
-    if m.group("unit"):
-        unit = canonical_unit(m.group("unit"))
-    st.out.append(Target(name, comparator, value, unit, year, line, span, scope))
-
-
 # --- driver -----------------------------------------------------------------------------------
 _DEADLINE_CELL = re.compile(
     r"^((?:19|20)\d{2})年(?:\d{1,2}月)?底?(?:前|以前)?(?:[\u4e00-\u9fff]{2,10}[局委办部厅])?$"
 )
 _LEVELS = {"chap": 0, "sec": 1, "cn": 2, "pcn": 3, "ar": 4}
+# A department cell of a flattened task table on its own line (市生态环境局, 各区人民政府).
+_DEPT_CELL = re.compile(
+    r"^(?:市|区|县|省|各|国网|[\u4e00-\u9fff]{2,3}市)[\u4e00-\u9fff（）、]{0,28}"
+    r"(?:局|委|办|委员会|办公室|中心|支队|人民政府|政府|公司|集团|管委会|海关)$"
+)
+
+
+def _task_row(st: _State, tab: TaskTable, text: str, s: int, e: int) -> None:
+    """Targets of a task table row's task cell; yearless ones take the row's 完成时限 year."""
+    found = task_cell(tab, text[s:e], st.default_year)
+    if found is None:
+        return
+    a, b, year = found
+    saved = (st.default_year, st.bullet_year, st.list_year)
+    st.default_year = year
+    st.bullet_year = st.list_year = None
+    _block(st, text[s + a : s + b], range(s + a, s + b))
+    st.default_year, st.bullet_year, st.list_year = saved
 
 
 def _heading(st: _State, line: str) -> bool:
@@ -688,7 +641,8 @@ def extract_targets(text: str, *, default_year: int | None = None) -> list[Targe
     for part in text.split("\n"):
         lines.append((pos, pos + len(part)))
         pos += len(part) + 1
-    tab: _Table | None = None
+    tab: IndicatorTable | None = None
+    tasks: TaskTable | None = None
     i = 0
     while i < len(lines):
         s, e = lines[i]
@@ -698,17 +652,24 @@ def extract_targets(text: str, *, default_year: int | None = None) -> list[Targe
             continue
         if "\t" in line:
             cells = [c.strip() for c in text[s:e].split("\t")]
-            header = _table_header(cells)
+            header = table_header(cells)
             if header:
-                header.year = header.year or _table_year(text, s) or st.default_year
-                tab = header
+                header.year = header.year or table_year(text, s) or st.default_year
+                tab, tasks = header, None
             elif tab and st.retro_level is None:
-                _table_row(st, tab, text[s:e], (s, e))
+                st.out.extend(table_row(tab, text[s:e], (s, e), st.default_year))
+            elif tab is None and (found := task_table_header(cells)):
+                tasks = found
+            elif tasks and st.retro_level is None:
+                _task_row(st, tasks, text, s, e)
             continue
+        tasks = None
         if tab and len(line) <= 15 and not _STRUCT_RE.match(line) and not re.search(r"\d", line):
             tab.pending = line if _SUFFIX_RE.search(line) else tab.pending
             continue
         tab = None
+        if _DEPT_CELL.match(line):
+            continue  # a flattened 责任单位 cell: the 完成时限 cell after it still dates the row
         if _heading(st, line) and len(line) <= 40:
             continue
         if st.retro_level is not None:

@@ -1,0 +1,1 @@
+"""Indicators computed from monitoring data exactly as the national standards define them."""

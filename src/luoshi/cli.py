@@ -26,6 +26,10 @@ db_app = typer.Typer(help="Manage the register's database schema.", no_args_is_h
 app.add_typer(db_app, name="db")
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+token_app = typer.Typer(help="Manage API bearer tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 T = TypeVar("T")
 Paths = Annotated[list[Path], typer.Argument(help="Plan files: .txt, .pdf, .docx, .html.")]
@@ -191,6 +195,146 @@ def user_add(
 
     _guard(run)
     typer.echo(f"user {name} created ({role}{', ' + unit if unit else ''})")
+
+
+UserName = Annotated[str, typer.Argument(help="User name.")]
+
+
+@user_app.command("list")
+def user_list(as_json: JsonFlag = False) -> None:
+    """List accounts: name, role, unit, whether enabled or locked, last sign-in."""
+    from luoshi.registry.models import utcnow
+    from luoshi.services.accounts import list_users
+
+    def run() -> list[dict[str, Any]]:
+        now = utcnow()
+        with _session() as session:
+            return [
+                {
+                    "username": u.username, "role": u.role, "unit": u.unit.name if u.unit else None,
+                    "active": u.active, "locked": bool(u.locked_until and u.locked_until > now),
+                    "last_login_at": u.last_login_at.isoformat() if u.last_login_at else None,
+                }  # fmt: skip
+                for u in list_users(session)
+            ]
+
+    users = _guard(run)
+    if as_json:
+        json.dump({"users": users}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    for u in users:
+        state = "locked" if u["locked"] else ("active" if u["active"] else "disabled")
+        typer.echo(f"{u['username']:<24} {u['role']:<11} {state:<9} {u['unit'] or '—'}")
+
+
+def _user_change(name: str, change: Callable[[Any, int], Any], done: str) -> None:
+    from luoshi.services.accounts import find_user
+
+    def run() -> None:
+        with _session() as session:
+            change(session, find_user(session, name).id)
+
+    _guard(run)
+    typer.echo(f"user {name} {done}")
+
+
+@user_app.command("disable")
+def user_disable(name: UserName) -> None:
+    """Disable an account: it cannot sign in, its sessions end and its tokens are revoked."""
+    from luoshi.services.accounts import set_active
+
+    _user_change(name, lambda s, uid: set_active(s, None, uid, False), "disabled")
+
+
+@user_app.command("enable")
+def user_enable(name: UserName) -> None:
+    """Enable a disabled account again."""
+    from luoshi.services.accounts import set_active
+
+    _user_change(name, lambda s, uid: set_active(s, None, uid, True), "enabled")
+
+
+@user_app.command("unlock")
+def user_unlock(name: UserName) -> None:
+    """Lift a lock-out after repeated failed sign-ins."""
+    from luoshi.services.accounts import unlock
+
+    _user_change(name, lambda s, uid: unlock(s, None, uid), "unlocked")
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="What the token is for, e.g. nightly-export.")],
+    user: Annotated[str, typer.Option("--user", help="The account the token acts as.")],
+) -> None:
+    """Create a bearer token for scripts (`Authorization: Bearer <token>`); printed once.
+
+    Example: luoshi token create nightly-export --user zhang
+    """
+    from luoshi.services.accounts import create_token_cli
+
+    def run() -> str:
+        with _session() as session:
+            return create_token_cli(session, user, name)
+
+    typer.echo(_guard(run))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit log's hash chain: exit 0 if intact, 1 naming the first bad entry."""
+    from luoshi.services.audit import verify
+
+    def run() -> Any:
+        with _session() as session:
+            return verify(session)
+
+    result = _guard(run)
+    if not result.ok:
+        _fail(result.describe())
+    typer.echo(result.describe())
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="The file to write (a zip).")]) -> None:
+    """Back up the whole register (every table, attachments and the audit log) to one file.
+
+    Example: luoshi backup /srv/backups/luoshi-2025-06-30.zip
+    """
+    from luoshi.registry.db import database_url, make_engine
+    from luoshi.services.backup import backup as run_backup
+
+    def run() -> Any:
+        engine = make_engine(database_url())
+        try:
+            return run_backup(engine, path)
+        finally:
+            engine.dispose()
+
+    typer.echo(_guard(run).describe("wrote"))
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `luoshi backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a register that is not empty.")] = False,
+) -> None:
+    """Restore a backup into the configured database (checked first; all or nothing).
+
+    Example: LUOSHI_DATABASE_URL=postgresql+psycopg://luoshi@db/luoshi luoshi restore backup.zip
+    """
+    from luoshi.registry.db import database_url, make_engine
+    from luoshi.services.backup import restore as run_restore
+
+    def run() -> Any:
+        engine = make_engine(database_url())
+        try:
+            return run_restore(engine, path, force=force)
+        finally:
+            engine.dispose()
+
+    typer.echo(_guard(run).describe("restored"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -70,3 +70,9 @@ def test_wrapped_notice_title_and_plan_title_line() -> None:
         "2024-05-20",
     )
     assert "\n苏州市空气质量持续改善行动计划实施方案\n为深入贯彻落实" in part.text.text
+
+
+def test_document_number_from_a_labelled_cell() -> None:
+    page = "宁波市无废城市建设实施方案\n索引号\t1234\t文号：甬政办发〔2022〕35号\t发布日期\t2022-06-01\n一、总体要求\n正文。"
+    (part,) = split_documents(page)
+    assert part.meta.doc_number == "甬政办发〔2022〕35号"

@@ -161,3 +161,21 @@ def test_attribution_with_a_power_company_after_city_departments() -> None:
         "国网苏州供电公司",
     )
     assert a.lead == ("市发展和改革委员会",)
+
+
+@pytest.mark.parametrize(
+    ("content", "responsible", "lead"),
+    [
+        # office-level labels; each label starts a new list (no 市 carried over)
+        ("牵头处室：大气处；配合处室：法规处、监测处", ["大气处", "法规处", "监测处"], ["大气处"]),
+        ("牵头单位：市生态环境监测中心；配合处室：环境监测处、财务审计处", ["市生态环境监测中心", "环境监测处", "财务审计处"], ["市生态环境监测中心"]),
+        # a county list does not prefix a city body
+        ("县发改局、市生态环境局周至分局按职责分工负责", ["县发改局", "市生态环境局周至分局"], []),
+        # the last name of a labelled list is kept
+        ("责任单位：市水务局、市生态环境局、市城管局", ["市水务局", "市生态环境局", "市城市管理局"], []),
+    ],
+)
+def test_offices_and_levels(content: str, responsible: list[str], lead: list[str]) -> None:
+    a = parse_attribution(content, D)
+    assert a is not None
+    assert (list(a.responsible), list(a.lead)) == (responsible, lead)

@@ -152,3 +152,16 @@ def test_flattened_task_tables(layout: str, text: str, expected: list[FlatRow]) 
     for task in tasks:  # the span starts at the row number and covers the task cell
         assert text[task.span[0] : task.span[1]].startswith(task.label + "\n")
         assert task.text in text[task.span[0] : task.span[1]].replace("\n", "")
+
+
+def test_labelled_attribution_in_parentheses_wrapped_after_the_colon() -> None:
+    from luoshi.documents.normalize import normalize
+
+    raw = (
+        "一、重点任务\n1.推进河湖长制。全面落实河湖长制，开展河湖“清四乱”专项行动。（责任单位：\n"
+        "市水务局、市生态环境局）\n2.加强监管。（责任单位：市城管局）\n"
+    )
+    text = normalize(raw).text
+    one, two = _tasks(text)
+    assert one.responsible == ("市水务局", "市生态环境局")
+    assert two.responsible == ("市城市管理局",)

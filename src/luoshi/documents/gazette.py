@@ -17,6 +17,9 @@ from luoshi.extraction.model import DocumentMeta
 DOC_NUMBER = re.compile(r"^[（(]?(?P<n>[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号)[）)]?$")
 DATE_LINE = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 ISSUER = re.compile(r"(?:人民政府|办公厅|办公室|委员会|管理委员会|管委会|局|厅|部|委)$")
+LABELLED_NUMBER = re.compile(
+    r"(?:发文字号|文号|文件编号)\s*[：:]\s*(?P<n>[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号)"
+)
 CHRONICLE = re.compile(r"^[\u4e00-\u9fff]{2,20}大事记$")
 TITLE_WORD = re.compile(r"(?:通知|决定|意见|办法|方案|规划|计划|任务书|细则|规定|意见书|报告|纲要)$")
 QUOTED = re.compile(r"《([^《》]{4,80})》")
@@ -97,6 +100,7 @@ def split_documents(original: str) -> list[DocumentPart]:
     whole = normalize(original)
     lines = _line_starts(whole.text)
     starts: list[tuple[int, str | None, str]] = []  # (line index of title, 文号, title)
+    labelled_number: str | None = None
     for k, (_, line) in enumerate(lines):
         m = DOC_NUMBER.match(line)
         if m:
@@ -105,8 +109,15 @@ def split_documents(original: str) -> list[DocumentPart]:
             starts.append((first, re.sub(r"\s+", "", m.group("n")), title))
         elif CHRONICLE.match(line) and starts:
             starts.append((k, None, line))
+    if not starts:
+        # a web page's metadata table: 文号：甬政办发〔2022〕35号 in a cell
+        for _, line in lines[:60]:
+            cell = LABELLED_NUMBER.search(line)
+            if cell:
+                labelled_number = re.sub(r"\s+", "", cell.group("n"))
+                break
     if len(starts) <= 1:
-        number = starts[0][1] if starts else None
+        number = starts[0][1] if starts else labelled_number
         title = starts[0][2] if starts else ""
         if not title:
             first_lines = [ln for _, ln in lines if ln][:3]

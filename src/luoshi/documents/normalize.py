@@ -289,6 +289,7 @@ def normalize(original: str, begin: int = 0, end: int | None = None) -> Normaliz
     chars: list[str] = []
     offsets = array("q")
     kept_clean: list[str] = []
+    depth = 0  # open （ in the current paragraph
     prev_opens = True  # the previous line began a paragraph
     for k, line in enumerate(kept):
         c, o = _clean_line(line, original)
@@ -319,6 +320,8 @@ def normalize(original: str, begin: int = 0, end: int | None = None) -> Normaliz
                     and prev_clean[-1] not in "、，"
                 )
             )
+            if not glue and depth > 0 and not (line.table or prev.table or STRUCTURE_START.match(line.raw)):
+                glue = True  # inside an open parenthesis: （责任单位： wrapped before the names
             if glue:
                 if _is_ascii_alnum(chars[-1]) and c[0].isascii() and c[0].isalpha():
                     chars.append(" ")  # an English word wrapped at the line end
@@ -326,6 +329,8 @@ def normalize(original: str, begin: int = 0, end: int | None = None) -> Normaliz
             else:
                 chars.append("\n")
                 offsets.append(prev.start + len(prev.raw))
+                depth = 0
+        depth = max(0, depth + sum(1 for ch in c if ch == "（") - sum(1 for ch in c if ch == "）"))
         chars.extend(c)
         offsets.extend(o)
         kept_clean.append("".join(c))

@@ -81,6 +81,7 @@ class DepartmentDictionary:
         if (
             prefix
             and not name.startswith(prefix)
+            and not name.startswith(("市", "区", "县", "省"))  # already names its own level
             and BODY_SUFFIX.search(name)
             and not NOT_DISTRIBUTED.search(name)
         ):

@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 
 from luoshi.extraction.departments import (
+    BODY_SUFFIX,
     DepartmentDictionary,
     is_department_like,
     is_organisation,
     list_prefix,
 )
 
-ATTRIBUTION_HINT = re.compile(r"负责|牵头|落实|配合|参与|责任单位|责任部门")
+ATTRIBUTION_HINT = re.compile(r"负责|牵头|落实|配合|参与|责任单位|责任部门|责任处室")
 STANDING_RULE = re.compile(r"以下均(?:需|由|要)|不再(?:单独)?列出")
 IMPLEMENTING = re.compile(r"人民政府|管委会|各县|各地|各区|各市|园区")
 _ROLE_TAIL = re.compile(
@@ -27,10 +28,10 @@ _ROLE_TAIL = re.compile(
 _BRACKETED = re.compile(r"[〈《（(][^〉》）)]{0,12}[〉》）)]")
 _SPLIT = re.compile(r"[、，,；;]|以及|及其")
 ROLE_LABEL = re.compile(
-    r"^(?P<role>牵头|责任|主办|主责|配合|协办|参与)(?:单位|部门|主体)[:：]\s*(?P<names>.+)$"
+    r"^(?P<role>牵头|责任|主办|主责|配合|协办|参与)(?:单位|部门|主体|处室|科室)[:：]\s*(?P<names>.+)$"
 )
 # A line or clause stating roles without parentheses: 责任单位：市生态环境局、市发改委
-ROLE_LINE = re.compile(r"(?:牵头|责任|主办|主责)(?:单位|部门|主体)[:：][^\n]+")
+ROLE_LINE = re.compile(r"(?:牵头|责任|主办|主责)(?:单位|部门|主体|处室|科室)[:：][^\n）]+")
 # A top-level parenthesized group, allowing one level of nesting (各县（市、区）人民政府).
 PAREN_GROUP = re.compile(r"（((?:[^（）]|（[^（）]*）)*)）")
 
@@ -43,8 +44,13 @@ class Attribution:
     standing_rule: bool
 
 
-def _names(segment: str, d: DepartmentDictionary, prefix: str) -> tuple[list[str], str]:
-    """Canonical department names listed in ``segment``; returns them and the list prefix."""
+def _names(
+    segment: str, d: DepartmentDictionary, prefix: str, labelled: bool = False
+) -> tuple[list[str], str]:
+    """Canonical department names listed in ``segment``; returns them and the list prefix.
+
+    ``labelled``: the segment follows a role label (牵头处室：…), which is evidence enough that
+    bare office names (大气处) are bodies."""
     cleaned = _BRACKETED.sub("", segment)
     out: list[str] = []
     for raw in _SPLIT.split(cleaned):
@@ -56,7 +62,11 @@ def _names(segment: str, d: DepartmentDictionary, prefix: str) -> tuple[list[str
             prefix = list_prefix(name)
         elif not out:
             prefix = list_prefix(name) or prefix
-        if not is_department_like(name, d) and not is_department_like(prefix + name, d):
+        if not (
+            is_department_like(name, d)
+            or is_department_like(prefix + name, d)
+            or (labelled and BODY_SUFFIX.search(name) and len(name) <= 20)
+        ):
             continue
         out.append(d.resolve(name, prefix))
     return out, prefix
@@ -84,8 +94,8 @@ def parse_attribution(content: str, d: DepartmentDictionary) -> Attribution | No
                 implementing.append(re.sub(r"落实$", "", _BRACKETED.sub("", segment)))
                 continue
             labelled = ROLE_LABEL.match(segment)
-            if labelled:  # 牵头单位：X / 责任单位：Y / 配合单位：Z
-                names, prefix = _names(labelled.group("names"), d, prefix)
+            if labelled:  # 牵头单位：X / 责任单位：Y / 配合处室：Z — each label starts a new list
+                names, prefix = _names(labelled.group("names"), d, "", labelled=True)
                 if labelled.group("role") in ("牵头", "主办"):
                     lead.extend(names)
                 responsible.extend(names)

@@ -32,7 +32,10 @@ _WS = re.compile(r"\s+")
 
 def _attribution_group(own: str) -> re.Match[str] | None:
     """The last parenthesized group of an item's own text that reads as an attribution."""
-    groups = [m for m in PAREN_GROUP.finditer(own) if re.search(r"负责|牵头|落实|配合", m.group(1))]
+    groups = [
+        m for m in PAREN_GROUP.finditer(own)
+        if re.search(r"负责|牵头|落实|配合|责任(?:单位|部门|处室)", m.group(1))
+    ]  # fmt: skip
     return groups[-1] if groups else None
 
 

@@ -6,14 +6,17 @@ Handlers read ``db: DbDep``, ``user: UserDep`` (may be None) or ``user: Required
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from luoshi.errors import LuoshiError
+from luoshi.registry.models import utcnow
 from luoshi.registry.tracking import UserAccount, WebSession
 from luoshi.services import accounts
 
@@ -68,12 +71,27 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def now(request: Request) -> datetime:
+    """The time as the app sees it: ``app.state.clock()`` when set (tests move time), else UTC now."""
+    clock: Callable[[], datetime] = getattr(request.app.state, "clock", None) or utcnow
+    return clock()
+
+
+def _idle(request: Request) -> timedelta:
+    settings = getattr(request.app.state, "settings", None)
+    minutes = getattr(settings, "idle_minutes", None)
+    return timedelta(minutes=minutes) if minutes else accounts.IDLE_TIMEOUT
+
+
 def _web_session(request: Request, db: Session) -> WebSession | None:
-    cached: WebSession | None = getattr(request.state, "web_session", None)
-    if cached is not None:
+    if getattr(request.state, "session_checked", False):
+        cached: WebSession | None = getattr(request.state, "web_session", None)
         return cached
     token = request.cookies.get(SESSION_COOKIE)
-    row = accounts.session_user(db, token) if token else None
+    row = accounts.session_user(db, token, now(request), idle=_idle(request)) if token else None
+    if token and row is None:
+        db.commit()  # an expired session stays ended (and on the record) though this request fails
+    request.state.session_checked = True
     request.state.web_session = row
     request.state.csrf = row.csrf_token if row else ""
     return row
@@ -83,7 +101,7 @@ def current_user(request: Request, db: DbDep) -> UserAccount | None:
     """The user of the session cookie or of a bearer token, else None."""
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        user = accounts.token_user(db, auth[7:].strip())
+        user = accounts.token_user(db, auth[7:].strip(), now=now(request))
         if user is None:
             raise NotAuthenticated("invalid or revoked token")
         request.state.via_token = True
@@ -107,14 +125,30 @@ def required_user(user: UserDep) -> UserAccount:
 RequiredUser = Annotated[UserAccount, Depends(required_user)]
 
 
+def current_web_session(request: Request, db: DbDep) -> WebSession | None:
+    """The browser session of this request (None for bearer tokens and anonymous requests)."""
+    return _web_session(request, db)
+
+
+def _same_origin(request: Request, origin: str) -> bool:
+    parts = urlsplit(origin)
+    return bool(parts.netloc) and parts.netloc.lower() == request.headers.get("host", "").lower()
+
+
 async def csrf_protect(request: Request, db: DbDep) -> None:
     """Every unsafe request made with the session cookie must carry the session's CSRF token
     (form field ``csrf_token`` or header ``X-CSRF-Token``). Bearer-token requests are exempt:
     a browser never adds that header by itself."""
     if request.method in SAFE_METHODS or request.headers.get("authorization", "").lower().startswith("bearer "):
         return
+    # Browsers send Origin (or at least Referer) with every cross-site POST: refuse a foreign one.
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin and origin != "null" and not _same_origin(request, origin):
+        raise CsrfError("请求来源不可信（跨站请求），已拒绝")
+    if origin == "null":
+        raise CsrfError("请求来源不可信（跨站请求），已拒绝")
     if request.url.path == "/login":
-        return  # no session yet; the login form is protected by its own pre-session token
+        return  # no session yet: the Origin check above is the login form's protection
     row = _web_session(request, db)
     if row is None:
         return  # unauthenticated: the handler's own user check answers

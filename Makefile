@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= luoshi.db
+PORT ?= 8000
 export LUOSHI_DATABASE_URL ?= sqlite:///$(abspath $(DB))
 
 .PHONY: setup run test lint typecheck bench clean
@@ -16,10 +17,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create the virtualenv and install luoshi with its dev tools
 
-run: setup  ## migrate the database, import the seed plans, print the register summary
+run: setup  ## migrate, import the seed plans, print the register, create the demo admin, serve
 	$(BIN)/luoshi db upgrade
 	$(BIN)/luoshi import data/seeds/*.txt
 	$(BIN)/luoshi summary
+	$(BIN)/luoshi user demo-admin
+	$(BIN)/luoshi serve --host 127.0.0.1 --port $(PORT)
 
 lint: setup  ## ruff
 	$(BIN)/ruff check src tests benchmarks

@@ -337,5 +337,39 @@ def restore(
     typer.echo(_guard(run).describe("restored"))
 
 
+@user_app.command("demo-admin")
+def user_demo_admin(name: Annotated[str, typer.Argument(help="User name.")] = "admin") -> None:
+    """Create the demo admin account with a random password, printed once (for `make run`)."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from luoshi.registry.tracking import UserAccount
+    from luoshi.services.accounts import create_user
+
+    password = "Ls-" + secrets.token_urlsafe(12) + "9a"
+
+    def run() -> bool:
+        with _session() as session:
+            if session.scalar(select(UserAccount).where(UserAccount.username == name)):
+                return False
+            create_user(session, name, password, "admin", display_name="演示管理员")
+            return True
+
+    if _guard(run):
+        typer.echo(f"demo admin account: {name} / {password}  (shown once; change it on /account)")
+    else:
+        typer.echo(f"demo admin account {name!r} exists; its password was shown when it was created")
+
+
+def _indicators() -> typer.Typer:
+    from luoshi.indicators.commands import indicators_app
+
+    return indicators_app
+
+
+app.add_typer(_indicators(), name="indicators")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,22 +1,67 @@
-"""The dashboard: where things stand, at a glance (to be extended)."""
+"""The dashboard: are we on track? Counts and charts by plan, department, district and status,
+and the overdue and due-soon lists — for a unit user, only that unit's tasks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
-from sqlalchemy import func, select
 from starlette.responses import Response
 
-from luoshi.registry.models import Document, TargetRow
-from luoshi.services.access import visible_tasks
+from luoshi.reports.dashboard import summarize
+from luoshi.services import scorecard
+from luoshi.services.scorecard import NO_REPORT
 from luoshi.web.deps import DbDep, RequiredUser
-from luoshi.web.templating import render
+from luoshi.web.templating import STATUS_LABELS, TARGET_STATUS_LABELS, render
 
 router = APIRouter(tags=["dashboard"])
+
+TASK_ORDER = ("done", "in_progress", "not_started", "delayed", "blocked", NO_REPORT)
+TASK_LABELS = {**STATUS_LABELS, NO_REPORT: "未报送"}
+TARGET_ORDER = ("achieved", "on_track", "at_risk", "off_track", "no_data")
+
+
+def _stack(groups: list[dict[str, Any]], limit: int = 15) -> dict[str, Any]:
+    """A stacked bar per group: one series per task status."""
+    top = groups[:limit]
+    return {
+        "categories": [g.get("title") or g.get("name") for g in top],
+        "series": [
+            {"name": TASK_LABELS[s], "key": s, "data": [g["by_status"].get(s, 0) for g in top]}
+            for s in TASK_ORDER
+        ],
+    }
+
+
+def charts(data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON the dashboard's ECharts read (embedded in the page)."""
+    pie = [
+        {"name": TARGET_STATUS_LABELS[s], "key": s, "value": data["year_targets"].get(s, 0)}
+        for s in TARGET_ORDER
+    ]
+    return {
+        "plans": _stack(data["plans"]),
+        "departments": _stack(data["departments"]),
+        "districts": _stack(data["districts"]),
+        "status": [
+            {"name": TASK_LABELS[s], "key": s, "value": data["tasks"]["by_status"].get(s, 0)}
+            for s in TASK_ORDER
+        ],
+        "targets": pie,
+    }
+
+
+def dashboard_data(db: DbDep, user: RequiredUser) -> dict[str, Any]:
+    snap = scorecard.snapshot(db)
+    visible = scorecard.visible_task_ids(db, user)
+    return summarize(snap, visible, unit_id=user.unit_id if visible is not None else None)
 
 
 @router.get("/", include_in_schema=False)
 def dashboard(request: Request, db: DbDep, user: RequiredUser) -> Response:
-    tasks = db.scalar(select(func.count()).select_from(visible_tasks(user).subquery())) or 0
-    plans = db.scalar(select(func.count()).select_from(Document).where(Document.superseded_at.is_(None))) or 0
-    targets = db.scalar(select(func.count()).select_from(TargetRow).where(TargetRow.superseded.is_(False))) or 0
-    return render(request, "dashboard.html", {"counts": {"plans": plans, "tasks": tasks, "targets": targets}})
+    data = dashboard_data(db, user)
+    context = {
+        "d": data, "chart": charts(data), "task_order": TASK_ORDER, "task_labels": TASK_LABELS,
+        "target_order": TARGET_ORDER, "scoped": user.role in ("department", "district"),
+    }  # fmt: skip
+    return render(request, "dashboard.html", context)

@@ -36,6 +36,7 @@ from luoshi.services.access import Forbidden, NotFound
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=30)
+SEEN_PRECISION = timedelta(seconds=60)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 UNIT_ROLES = ("department", "district")
 MIN_PASSWORD_LENGTH = 10
@@ -374,7 +375,10 @@ def session_user(
                      entity_id=row.id, after={"reason": reason, "last_seen_at": row.last_seen_at.isoformat()},
                      at=now)  # fmt: skip
         return None
-    row.last_seen_at = now
+    # Writing on every request would serialize all readers on SQLite; a minute's precision
+    # is plenty for a 30-minute idle limit.
+    if now - row.last_seen_at >= SEEN_PRECISION:
+        row.last_seen_at = now
     return row
 
 

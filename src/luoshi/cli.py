@@ -371,5 +371,14 @@ def _indicators() -> typer.Typer:
 app.add_typer(_indicators(), name="indicators")
 
 
+def _digest() -> Callable[..., None]:
+    from luoshi.services.reminders import digest_command
+
+    return digest_command
+
+
+app.command("digest", help="Write the daily digest of due-soon and overdue reports, one file per unit.")(_digest())
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

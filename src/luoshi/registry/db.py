@@ -27,9 +27,15 @@ def database_url() -> str:
 
 
 def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-    # SQLite ignores foreign keys unless asked, per connection.
     cursor = dbapi_connection.cursor()
+    # SQLite ignores foreign keys unless asked, per connection.
     cursor.execute("PRAGMA foreign_keys=ON")
+    # The web app has concurrent readers and writers: WAL lets readers go on while one
+    # writes, and a writer waits for the lock instead of failing at once.
+    cursor.execute("PRAGMA busy_timeout=30000")
+    if getattr(dbapi_connection, "in_transaction", False) is False:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 

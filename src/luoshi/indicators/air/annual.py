@@ -146,18 +146,17 @@ def _period(d: Daily, sel: IntArray) -> list[str] | None:
 def _completeness(d: Daily, sel: IntArray) -> dict[str, Any]:
     """GB 3095 Table 4 annual rule per pollutant: >= 324 valid days, >= 27 a month (Feb 25)."""
     res: dict[str, Any] = {}
-    dates = [EPOCH + dt.timedelta(days=int(x)) for x in d.day[sel]]
-    months = np.asarray([x.year * 100 + x.month for x in dates], dtype=np.int64)
-    present = sorted(set(months.tolist()))
+    months = d.day[sel].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    present, month_of = np.unique(months, return_inverse=True)
+    labels = [(1970 + int(m) // 12, int(m) % 12 + 1) for m in present]
+    need = np.asarray([FEB_MIN_DAYS if mo == 2 else MONTH_MIN_DAYS for _, mo in labels])
     for c in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3_8H_MAX"):
         ok = d.num[c][sel] >= 0
         n = int(ok.sum())
-        short = []
-        for m in present:
-            need = FEB_MIN_DAYS if m % 100 == 2 else MONTH_MIN_DAYS
-            have = int((ok & (months == m)).sum())
-            if have < need:
-                short.append(f"{m // 100}-{m % 100:02d}:{have}")
+        have = np.bincount(month_of[ok], minlength=present.size)
+        short = [
+            f"{labels[i][0]}-{labels[i][1]:02d}:{int(have[i])}" for i in np.flatnonzero(have < need)
+        ]
         res[c] = {
             "valid_days": n,
             "annual_ok": n >= ANNUAL_MIN_DAYS and not short,

@@ -19,9 +19,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from luoshi.indicators.air.iaqi import MISSING, aqi_from, iaqi_exact, round_half_even_div
+from luoshi.indicators.air.iaqi import MISSING, iaqi_exact, round_half_even_div
 from luoshi.indicators.air.reader import SCALE, Exclusions, Hourly
-from luoshi.indicators.air.standards import POLLUTANTS, Generation, generation_for
+from luoshi.indicators.air.standards import POLLUTANTS, SWITCH_DATE, Generation
 
 HourLabel = Literal["end", "start"]
 IntArray = npt.NDArray[np.int64]
@@ -59,6 +59,8 @@ def dedupe(h: Hourly, ex: Exclusions, lines: IntArray | None = None) -> Hourly:
     are counted (``duplicate_station_hour_identical`` / ``..._conflicting``).
     """
     key = h.station.astype(np.int64) << 40 | (h.hour - h.hour.min() if h.hour.size else h.hour)
+    if key.size < 2 or bool((key[1:] > key[:-1]).all()):  # sorted and distinct: no duplicates
+        return h
     order = np.argsort(key, kind="stable")
     k = key[order]
     same_prev = np.zeros(k.size, dtype=bool)
@@ -74,37 +76,58 @@ def dedupe(h: Hourly, ex: Exclusions, lines: IntArray | None = None) -> Hourly:
     in_conflict = np.isin(group, conflict_g)
     dup_identical = same_prev & ~in_conflict
     drop = in_conflict | dup_identical
+    if lines is None:
+        lines = h.lines
     rows = order + 2 if lines is None else lines[order]
     multi = np.isin(group, np.unique(group[same_prev]))
     ex.row("duplicate_station_hour_conflicting", np.sort(rows[in_conflict & multi]))
     ex.row("duplicate_station_hour_identical", np.sort(rows[dup_identical]))
     keep = np.sort(order[~drop])
-    return Hourly(h.stations, h.station[keep], h.hour[keep], h.values[keep])
+    kept_lines = None if h.lines is None else h.lines[keep]
+    return Hourly(h.stations, h.station[keep], h.hour[keep], h.values[keep], kept_lines)
 
 
 def daily_values(h: Hourly, hour_label: HourLabel = "end") -> Daily:
-    """Daily means (>= 20 h), O3 daily max 1-hour and daily max 8-hour values per station-day."""
+    """Daily means (>= 20 h), O3 daily max 1-hour and daily max 8-hour values per station-day.
+
+    Rows are scattered into a station-day × 24-hour cube (one plane per pollutant), found
+    without sorting when the station × day grid is dense enough, by ``np.unique`` otherwise.
+    """
     shifted = h.hour - 1 if hour_label == "end" else h.hour
     day = shifted // 24
-    slot = (shifted % 24).astype(np.int64)
+    slot = shifted - day * 24
     dmin = int(day.min())
     span = int(day.max()) - dmin + 1
     key = h.station.astype(np.int64) * span + (day - dmin)
-    uniq, sd = np.unique(key, return_inverse=True)
-    cube = np.full((uniq.size, 24, len(POLLUTANTS)), -1, dtype=np.int32)
-    cube[sd, slot, :] = h.values
-    valid = cube >= 0
+    grid = (int(h.station.max()) + 1) * span
+    if grid <= 4 * key.size + 1024:
+        present = np.zeros(grid, dtype=bool)
+        present[key] = True
+        uniq = np.flatnonzero(present)
+        index = np.cumsum(present, dtype=np.int64) - 1
+        sd = index[key]
+        del present, index
+    else:
+        uniq, sd = np.unique(key, return_inverse=True)
+    n = uniq.size
+    flat = np.full((len(POLLUTANTS), n * 24), -1, dtype=np.int32)
+    flat[:, sd * 24 + slot] = h.values.T
+    cube = flat.reshape(len(POLLUTANTS), n, 24)
     num: dict[str, IntArray] = {}
     den: dict[str, IntArray] = {}
-    n = uniq.size
-    for p in MEANS:
-        j = POLLUTANTS.index(p)
-        cnt = valid[:, :, j].sum(axis=1)
-        tot = np.where(valid[:, :, j], cube[:, :, j], 0).sum(axis=1, dtype=np.int64)
-        ok = cnt >= MIN_HOURS_DAY
-        num[p] = np.where(ok, tot * (MEAN_LCM // np.maximum(cnt, 1)), MISSING)
+    any_valid = np.zeros((n, 24), dtype=bool)
+    for j, p in enumerate(POLLUTANTS):
+        plane = cube[j]
+        ok = plane >= 0
+        any_valid |= ok
+        if p not in MEANS:
+            continue
+        cnt = ok.sum(axis=1)
+        tot = np.where(ok, plane, 0).sum(axis=1, dtype=np.int64)
+        good = cnt >= MIN_HOURS_DAY
+        num[p] = np.where(good, tot * (MEAN_LCM // np.maximum(cnt, 1)), MISSING)
         den[p] = np.full(n, MEAN_LCM * SCALE[p], dtype=np.int64)
-    o3 = cube[:, :, POLLUTANTS.index("O3")].astype(np.int64)
+    o3 = cube[POLLUTANTS.index("O3")].astype(np.int64)
     o3ok = o3 >= 0
     cnt1 = o3ok.sum(axis=1)
     # O3 daily max 1-hour: no separate rule in GB 3095 Table 4; the 24-hour rule (>= 20 h) is used
@@ -112,9 +135,28 @@ def daily_values(h: Hourly, hour_label: HourLabel = "end") -> Daily:
     den["O3_1H_MAX"] = np.full(n, SCALE["O3"], dtype=np.int64)
     num["O3_8H_MAX"] = _o3_8h_max(np.where(o3ok, o3, 0), o3ok)
     den["O3_8H_MAX"] = np.full(n, WIN_LCM * SCALE["O3"], dtype=np.int64)
-    hours = valid.any(axis=2).sum(axis=1).astype(np.int64)
+    hours = any_valid.sum(axis=1).astype(np.int64)
     station = (uniq // span).astype(np.int32)
+    num = {c: num[c] for c in COLUMNS}
+    den = {c: den[c] for c in COLUMNS}
     return Daily(h.stations, station, (uniq % span + dmin).astype(np.int64), num, den, hours)
+
+
+def merge_daily(parts: list[Daily]) -> Daily:
+    """Daily values of station partitions -> one Daily sorted by station, then day."""
+    if len(parts) == 1:
+        return parts[0]
+    station = np.concatenate([d.station for d in parts])
+    day = np.concatenate([d.day for d in parts])
+    order = np.lexsort((day, station))
+    return Daily(
+        parts[0].names,
+        station[order],
+        day[order],
+        {c: np.concatenate([d.num[c] for d in parts])[order] for c in COLUMNS},
+        {c: np.concatenate([d.den[c] for d in parts])[order] for c in COLUMNS},
+        np.concatenate([d.hours for d in parts])[order],
+    )
 
 
 def _o3_8h_max(o3: IntArray, ok: npt.NDArray[np.bool_]) -> IntArray:
@@ -139,12 +181,33 @@ def rounded(num: IntArray, den: IntArray, column: str) -> IntArray:
     return np.where(num >= 0, out, MISSING)
 
 
+PRIMARY_NAMES: tuple[str, ...] = ("SO2", "NO2", "PM10", "CO", "PM2.5", "O3_1H", "O3_8H")
+
+
 @dataclass
 class DailyAqi:
     values: dict[str, IntArray]  # COLUMNS -> rounded concentrations (CO in tenths), MISSING
     aqi: IntArray
-    primary: list[list[str]]
-    generation: list[Generation]
+    primary_mask: IntArray  # bit i set: PRIMARY_NAMES[i] is a primary pollutant that day
+    g26: npt.NDArray[np.bool_]  # the day is evaluated under the 2026 generation
+
+    @property
+    def primary(self) -> list[list[str]]:
+        """Primary pollutants per day, in PRIMARY_NAMES order (empty: none, or no AQI)."""
+        table = primary_lists()
+        return [table[m] for m in self.primary_mask.tolist()]
+
+    @property
+    def generation(self) -> list[Generation]:
+        return ["2026" if g else "2012" for g in self.g26.tolist()]
+
+
+def primary_lists() -> list[list[str]]:
+    """Primary-pollutant list of every bit mask over PRIMARY_NAMES."""
+    return [
+        [n for i, n in enumerate(PRIMARY_NAMES) if m >> i & 1]
+        for m in range(1 << len(PRIMARY_NAMES))
+    ]
 
 
 _IND = {
@@ -164,14 +227,15 @@ def daily_aqi(d: Daily, standard: Generation | None) -> DailyAqi:
     A day's AQI is valid only when all seven are. 2026 (HJ 633-2026): six indicators (no O3
     1-hour); O3 8-hour > 800 counts 300; with a pollutant missing the AQI of the others is
     published only if > 100 (§5.3), so such a day is valid only then.
+    Primary pollutants (AQI > 50): every indicator whose IAQI equals the AQI.
     """
     vals = {c: rounded(d.num[c], d.den[c], c) for c in COLUMNS}
-    gens: list[Generation] = (
-        [standard] * d.day.size if standard else [generation_for(x) for x in d.dates()]
-    )
-    g26 = np.asarray([g == "2026" for g in gens], dtype=bool)
+    if standard:
+        g26 = np.full(d.day.size, standard == "2026", dtype=bool)
+    else:
+        g26 = d.day >= (SWITCH_DATE - EPOCH).days
     aqi = np.full(d.day.size, MISSING, dtype=np.int64)
-    primary: list[list[str]] = [[] for _ in range(d.day.size)]
+    mask = np.zeros(d.day.size, dtype=np.int64)
     for gen in ("2012", "2026"):
         sel = g26 if gen == "2026" else ~g26
         if not sel.any():
@@ -187,14 +251,16 @@ def daily_aqi(d: Daily, standard: Generation | None) -> DailyAqi:
             iq["O3_8H"] = np.where(o3_8 > 800, i1, i8)
         else:
             iq["O3_8H"] = np.where(o3_8 > 800, 300, i8)
-        a, prim = aqi_from(iq)
-        complete = np.stack(list(iq.values())).min(axis=0) >= 0
+        stack = np.stack(list(iq.values()))
+        a = stack.max(axis=0)
+        a = np.where(a < 0, MISSING, a)
+        complete = stack.min(axis=0) >= 0
         ok = complete | ((a > 100) if gen == "2026" else False)
-        idx = np.nonzero(sel)[0]
-        aqi[idx] = np.where(ok, a, MISSING)
-        for i, k in enumerate(idx):
-            primary[k] = prim[i] if ok[i] else []
-    return DailyAqi(vals, aqi, primary, gens)
+        bits = np.asarray([1 << PRIMARY_NAMES.index(k) for k in iq], dtype=np.int64)
+        m = ((stack == a) & (a > 50) & ok).astype(np.int64).T @ bits
+        aqi[sel] = np.where(ok, a, MISSING)
+        mask[sel] = m
+    return DailyAqi(vals, aqi, mask, g26)
 
 
 def city_daily(d: Daily) -> Daily:

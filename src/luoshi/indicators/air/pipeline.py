@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,6 @@ import polars as pl
 from luoshi.indicators.air.annual import evaluate
 from luoshi.indicators.air.daily import (
     COLUMNS,
-    EPOCH,
     MIN_HOURS_DAY,
     Daily,
     DailyAqi,
@@ -22,9 +22,18 @@ from luoshi.indicators.air.daily import (
     daily_aqi,
     daily_values,
     dedupe,
+    merge_daily,
+    primary_lists,
 )
 from luoshi.indicators.air.iaqi import band_index
-from luoshi.indicators.air.reader import Exclusions, Hourly, frame_hourly, read_hourly
+from luoshi.indicators.air.reader import (
+    Exclusions,
+    Hourly,
+    MemorySink,
+    Part,
+    frame_hourly,
+    read_into,
+)
 from luoshi.indicators.air.standards import CATEGORIES, Generation
 
 CITY = "CITY"
@@ -51,12 +60,96 @@ class AirResult:
         }
 
 
+PART_BYTES = 40 << 20  # CSV bytes per station partition: bounds the rows held at once
+
+
+class PartitionSink:
+    """Validated rows split by station (code mod ``n``) and spilled to files, one per partition.
+
+    Stations are independent until the city daily mean, so each partition is turned into
+    daily values on its own; only those (1/24 of the rows) are kept. With ``n == 1`` nothing is
+    spilled.
+    """
+
+    REC = np.dtype([("station", "<i4"), ("hour", "<i8"), ("values", "<i4", (6,)), ("line", "<i8")])
+
+    def __init__(self, n: int, folder: Path | None) -> None:
+        self.n = n
+        self.memory = MemorySink()
+        self.files: list[Path] = []
+        if n > 1:
+            assert folder is not None
+            tag = f"{id(self):x}"
+            self.files = [folder / f"part-{tag}-{i}.bin" for i in range(n)]
+            for f in self.files:
+                f.write_bytes(b"")
+
+    def add(self, part: Part) -> None:
+        if self.n == 1:
+            self.memory.add(part)
+            return
+        station, hour, values, lines = part
+        which = station % self.n
+        for i, f in enumerate(self.files):
+            sel = which == i
+            m = int(sel.sum())
+            if not m:
+                continue
+            rec = np.empty(m, dtype=self.REC)
+            rec["station"], rec["hour"] = station[sel], hour[sel]
+            rec["values"], rec["line"] = values[sel], lines[sel]
+            with f.open("ab") as fh:
+                rec.tofile(fh)
+
+    def partitions(self, names: list[str]) -> Iterator[Hourly]:
+        if self.n == 1:
+            if self.memory.rows():
+                yield self.memory.take(names)
+            return
+        for f in self.files:
+            rec = np.fromfile(f, dtype=self.REC)
+            f.unlink()
+            if rec.size:
+                yield Hourly(
+                    names,
+                    np.ascontiguousarray(rec["station"]),
+                    np.ascontiguousarray(rec["hour"]),
+                    np.ascontiguousarray(rec["values"]),
+                    np.ascontiguousarray(rec["line"]),
+                )
+            del rec
+
+
+def partitions_for(path: Path) -> int:
+    """How many station partitions keep the rows held at once near PART_BYTES of CSV."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 1
+    return max(1, -(-size // PART_BYTES))
+
+
 def evaluate_file(
-    path: Path, standard: Generation | None = None, hour_label: HourLabel = "end"
+    path: Path,
+    standard: Generation | None = None,
+    hour_label: HourLabel = "end",
+    partitions: int | None = None,
 ) -> AirResult:
-    """Read a station-hour CSV/.xlsx file and evaluate it (``standard`` None: by date)."""
-    hourly, ex = read_hourly(path)
-    return evaluate_hourly(hourly, ex, standard, hour_label)
+    """Read a station-hour CSV/.xlsx file and evaluate it (``standard`` None: by date).
+
+    Memory stays flat as the file grows: rows are validated in streamed batches and split into
+    station partitions (``partitions``; default one per PART_BYTES of file), each partition is
+    reduced to daily values, and only the daily values of all stations are kept for the city.
+    """
+    path = Path(path)
+    n = partitions or partitions_for(path)
+    with tempfile.TemporaryDirectory(prefix="luoshi-air-") as tmp:
+        b = read_into(path, lambda: PartitionSink(n, Path(tmp)))
+        b.check_rows()
+        sink = b.sink
+        assert isinstance(sink, PartitionSink)
+        parts = [daily_values(dedupe(h, b.ex), hour_label) for h in sink.partitions(b.names)]
+    return evaluate_daily(merge_daily(parts), b.ex, standard)
 
 
 def evaluate_frame(
@@ -70,18 +163,20 @@ def evaluate_frame(
 def evaluate_hourly(
     hourly: Hourly, ex: Exclusions, standard: Generation | None, hour_label: HourLabel
 ) -> AirResult:
-    hourly = dedupe(hourly, ex)
-    d = daily_values(hourly, hour_label)
+    return evaluate_daily(daily_values(dedupe(hourly, ex), hour_label), ex, standard)
+
+
+def evaluate_daily(d: Daily, ex: Exclusions, standard: Generation | None) -> AirResult:
+    """Station daily values -> daily AQI, the city series and the annual evaluations."""
     da = daily_aqi(d, standard)
     c = city_daily(d)
     ca = daily_aqi(c, standard)
     stations: dict[str, dict[str, Any]] = {}
     assessment: dict[str, dict[str, Any]] = {}
-    order = np.argsort(d.station, kind="stable")
-    bounds = np.searchsorted(d.station[order], np.arange(len(d.names) + 1))
+    bounds = np.searchsorted(d.station, np.arange(len(d.names) + 1))  # d is sorted by station
     for code, name in enumerate(d.names):
         rows = np.zeros(d.day.size, dtype=bool)
-        rows[order[bounds[code] : bounds[code + 1]]] = True
+        rows[bounds[code] : bounds[code + 1]] = True
         stations[name], assessment[name] = evaluate(d, rows, da.aqi, standard)
         _report_short(ex, name, d, rows, stations[name]["valid_days"])
     city, assessment[CITY] = evaluate(c, np.ones(c.day.size, dtype=bool), ca.aqi, standard)
@@ -105,8 +200,8 @@ def _report_short(
 
 def _frame(d: Daily, a: DailyAqi) -> pl.DataFrame:
     cols: dict[str, Any] = {
-        "station": [d.names[int(s)] for s in d.station],
-        "date": [EPOCH + dt.timedelta(days=int(x)) for x in d.day],
+        "station": pl.Series("station", d.names).gather(d.station),
+        "date": pl.Series("date", d.day.astype(np.int32)).cast(pl.Date),
     }
     for c in COLUMNS:
         v = a.values[c]
@@ -116,6 +211,8 @@ def _frame(d: Daily, a: DailyAqi) -> pl.DataFrame:
             cols[c] = pl.Series(c, v).set(pl.Series(v < 0), None)
     band = band_index(a.aqi)
     cols["AQI"] = pl.Series("AQI", a.aqi).set(pl.Series(a.aqi < 0), None)
-    cols["primary"] = [";".join(p) if p else None for p in a.primary]
-    cols["category"] = [CATEGORIES[int(b)] if b >= 0 else None for b in band]
+    joined = [";".join(p) if p else None for p in primary_lists()]
+    cols["primary"] = pl.Series("primary", joined, dtype=pl.String).gather(a.primary_mask)
+    cats = pl.Series("category", [*CATEGORIES, None], dtype=pl.String)
+    cols["category"] = cats.gather(np.where(band >= 0, band, len(CATEGORIES)))
     return pl.DataFrame(cols)

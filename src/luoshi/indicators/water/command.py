@@ -24,12 +24,39 @@ def water_command(
     year: Annotated[
         int | None, typer.Option("--year", help="Evaluate only the samples of this calendar year.")
     ] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="Record share_I_III as observations of the matching 优Ⅲ比例 targets in the "
+            "register (LUOSHI_DATABASE_URL); needs --scope.",
+        ),
+    ] = False,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope", help="The sections in the file: 国考, 省考 or 国省考 (with --record)."
+        ),
+    ] = None,
+    region: Annotated[
+        str, typer.Option("--region", help="Region the recorded values describe.")
+    ] = "全市",
 ) -> None:
     """Classify surface-water sections (GB 3838-2002, 2011 evaluation method) from annual means."""
+    if record and scope is None:
+        raise typer.BadParameter("--record needs --scope 国考|省考|国省考", param_hint="--scope")
     result = evaluate_file(path, year=year)
+    if record and scope is not None:
+        from luoshi.services.indicator_feed import record_water_file
+
+        result["recorded"] = record_water_file(
+            path, result, scope=scope, year=year, region=region
+        ).as_dict()
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
+    if "recorded" in result:
+        typer.echo(json.dumps(result["recorded"], ensure_ascii=False))
     typer.echo(f"{'section':<24} {'type':<6} {'n':>3} class  limiting items (超标倍数)")
     for name, sec in result["sections"].items():
         limiting = ", ".join(

@@ -1,0 +1,96 @@
+"""What ``luoshi indicators air`` does, without the CLI framework (shared by both entries).
+
+``python -m luoshi.indicators.air FILE [--json] [--standard 2012|2026] [--daily-out D.csv]
+[--record [--region 全市] [--database-url URL]]`` is the lean entry: argparse only, so start-up
+imports just numpy, polars and the air modules (no Typer, SQLAlchemy or pydantic unless
+``--record`` asks for the register).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from luoshi.indicators.air.pipeline import CITY, AirResult, evaluate_file
+from luoshi.indicators.air.standards import Generation
+
+
+def run(
+    path: Path,
+    standard: Generation | None,
+    daily_out: Path | None,
+    as_json: bool,
+    record: bool = False,
+    region: str = "全市",
+    database_url: str | None = None,
+) -> str:
+    """Evaluate ``path``; write the daily CSV; optionally record into the register; the output."""
+    result = evaluate_file(path, standard)
+    if daily_out is not None:
+        result.daily.write_csv(daily_out)
+    out = result.as_json()
+    if record:
+        from luoshi.services.indicator_feed import record_air_file
+
+        out["recorded"] = record_air_file(
+            path, result, region=region, standard=standard, database_url=database_url
+        ).as_dict()
+    if as_json:
+        return json.dumps(out, ensure_ascii=False)
+    text = table(result)
+    if record:
+        text += "\n" + json.dumps(out["recorded"], ensure_ascii=False)
+    return text
+
+
+def table(r: AirResult) -> str:
+    head = f"{'station':<14}{'PM2.5':>7}{'PM10':>6}{'SO2':>5}{'NO2':>5}{'CO95':>6}{'O3_90':>7}{'days':>6}{'good':>6}{'ratio%':>8}"
+    lines = [head]
+    for name, ev in [*r.stations.items(), (CITY, r.city)]:
+        cells = [ev[k] for k in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90")]
+        lines.append(
+            f"{name:<14}{_s(cells[0]):>7}{_s(cells[1]):>6}{_s(cells[2]):>5}{_s(cells[3]):>5}"
+            f"{_s(cells[4]):>6}{_s(cells[5]):>7}{ev['valid_days']:>6}{ev['good_days']:>6}"
+            f"{_s(ev['good_days_ratio']):>8}"
+        )
+    ex = r.exclusions.as_dict()
+    lines.append(f"rows read {ex['rows_read']}, used {ex['rows_used']}; see --json for exclusions")
+    return "\n".join(lines)
+
+
+def _s(v: object) -> str:
+    return "-" if v is None else str(v)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The lean entry point; LuoshiError becomes a one-line message and exit code 1."""
+    from luoshi.errors import LuoshiError
+    from luoshi.indicators.air.standards import parse_generation
+
+    ap = argparse.ArgumentParser(
+        prog="python -m luoshi.indicators.air",
+        description="Air quality per HJ 633 / GB 3095 / HJ 663: daily AQI, annual statistics.",
+    )
+    ap.add_argument("path", type=Path, help="station-hour CSV or .xlsx")
+    ap.add_argument("--standard", default=None, help="2012 or 2026 (default: by date)")
+    ap.add_argument("--daily-out", type=Path, default=None, help="write the daily CSV here")
+    ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--record", action="store_true", help="record into the register")
+    ap.add_argument("--region", default="全市", help="region of the recorded values")
+    ap.add_argument("--database-url", default=None, help="register database (default: env)")
+    args = ap.parse_args(argv)
+    try:
+        gen = parse_generation(args.standard)
+    except ValueError as exc:
+        ap.error(f"--standard: {exc}")
+    try:
+        out = run(
+            args.path, gen, args.daily_out, args.json, args.record, args.region, args.database_url
+        )
+    except LuoshiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(out + "\n")
+    return 0

@@ -58,6 +58,9 @@ def live_server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+            text = log.read_text(errors="replace")
+            if "Traceback" in text:  # show the server's errors next to the failing test
+                sys.stderr.write(f"\n--- uvicorn log ({log}) ---\n{text[-5000:]}\n")
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +77,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="zh-CN")
     pg = context.new_page()
-    pg.set_default_timeout(10_000)
+    pg.set_default_timeout(30_000)
     yield pg
     context.close()
 

@@ -51,7 +51,7 @@ def _unit_group(board: dict[str, Any]) -> dict[str, Any]:
 
 def _new_page(browser: Browser) -> Page:
     page = browser.new_context(locale="zh-CN").new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     return page
 
 

@@ -5,7 +5,8 @@ Two generations of standards (``"2012"``: GB 3095-2012 / HJ 633-2012 / HJ 663-20
 each date gets the generation in force on it. See docs/indicators-air.md.
 """
 
-from luoshi.indicators.air.annual import percentile
+from luoshi.indicators.air.annual import moving_average, percentile
+from luoshi.indicators.air.events import Event, read_events
 from luoshi.indicators.air.iaqi import aqi_from, aqi_of, category, iaqi, level
 from luoshi.indicators.air.pipeline import AirResult, evaluate_file, evaluate_frame
 from luoshi.indicators.air.reader import Exclusions, read_hourly
@@ -21,6 +22,7 @@ __all__ = [
     "BREAKPOINTS",
     "LIMITS",
     "AirResult",
+    "Event",
     "Exclusions",
     "Generation",
     "aqi_from",
@@ -32,6 +34,8 @@ __all__ = [
     "iaqi",
     "level",
     "limits_for",
+    "moving_average",
     "percentile",
+    "read_events",
     "read_hourly",
 ]

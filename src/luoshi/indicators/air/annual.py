@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -19,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luoshi.indicators.air.daily import EPOCH, Daily
-from luoshi.indicators.air.standards import Generation, generation_for, limits_for
+from luoshi.indicators.air.standards import Generation, Limits, generation_for, limits_for
 
 IntArray = npt.NDArray[np.int64]
 ANNUAL_MIN_DAYS = 324  # GB 3095 Table 4: >= 324 daily means per calendar year
@@ -76,13 +78,17 @@ def mean(series: Series) -> Fraction | None:
     return Fraction(int(nums.sum()), den * nums.size)
 
 
-def evaluate(
-    d: Daily, rows: npt.NDArray[np.bool_], aqi: IntArray, standard: Generation | None
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(EVAL for the JSON, assessment with limits and completeness) over the selected rows."""
-    sel = np.nonzero(rows)[0]
+STAT_KEYS: tuple[str, ...] = (
+    "PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90",
+    "SO2_P98", "NO2_P98", "PM10_P95", "PM2.5_P95",
+)  # fmt: skip
+EVAL_STATS: tuple[str, ...] = STAT_KEYS[:6]
+
+
+def statistics(d: Daily, sel: IntArray) -> dict[str, Fraction | None]:
+    """The exact (unrounded) HJ 663 annual statistics over the rows ``sel``."""
     series = {c: common(d.num[c][sel], d.den[c][sel]) for c in d.num}
-    stats: dict[str, Fraction | None] = {
+    return {
         "PM2.5": mean(series["PM2.5"]),
         "PM10": mean(series["PM10"]),
         "SO2": mean(series["SO2"]),
@@ -94,12 +100,34 @@ def evaluate(
         "PM10_P95": percentile(series["PM10"], 95),
         "PM2.5_P95": percentile(series["PM2.5"], 95),
     }
+
+
+def decimals(key: str) -> int:
+    """Reporting digits (GB/T 8170): CO to 0.1 mg/m³, the rest to integers of µg/m³."""
+    return 1 if key.startswith("CO") else 0
+
+
+def evaluate(
+    d: Daily,
+    rows: npt.NDArray[np.bool_],
+    aqi: IntArray,
+    standard: Generation | None,
+    exact: dict[str, Fraction | None] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(EVAL for the JSON, assessment with limits and completeness) over the selected rows.
+
+    ``exact``, if given, receives the unrounded statistics (for the moving average).
+    """
+    sel = np.nonzero(rows)[0]
+    stats = statistics(d, sel)
+    if exact is not None:
+        exact.update(stats)
     a = aqi[sel]
     valid_days = int((a >= 0).sum())
     good_days = int(((a >= 0) & (a <= 100)).sum())
     ratio = Fraction(100 * good_days, valid_days) if valid_days else None
-    out = {k: round_half_even(stats[k], 1 if k == "CO_P95" else 0) for k in stats}
-    ev: dict[str, Any] = {k: out[k] for k in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90")}
+    out = {k: round_half_even(stats[k], decimals(k)) for k in stats}
+    ev: dict[str, Any] = {k: out[k] for k in EVAL_STATS}
     ev.update(valid_days=valid_days, good_days=good_days, good_days_ratio=round_half_even(ratio, 1))
     days = d.day[sel]
     last = EPOCH + dt.timedelta(days=int(days.max())) if days.size else EPOCH
@@ -107,10 +135,10 @@ def evaluate(
     return ev, _assess(out, gen, last, d, sel)
 
 
-def _assess(
-    out: dict[str, int | float | None], gen: Generation, last: dt.date, d: Daily, sel: IntArray
-) -> dict[str, Any]:
-    lim = limits_for(gen, last)
+def compare(
+    out: Mapping[str, int | float | None], lim: Limits
+) -> tuple[dict[str, Any], bool | None]:
+    """Each statistic against the class-1/class-2 limits of ``lim``; all class 2 met (None: unknown)."""
     pairs = {
         "PM2.5": lim.annual["PM2.5"], "PM10": lim.annual["PM10"], "SO2": lim.annual["SO2"],
         "NO2": lim.annual["NO2"], "CO_P95": lim.daily["CO"], "O3_8H_P90": lim.o3_8h,
@@ -119,21 +147,82 @@ def _assess(
     }  # fmt: skip
     items: dict[str, Any] = {}
     for k, (c1, c2) in pairs.items():
-        v = out[k]
+        v = out.get(k)
         items[k] = {
             "value": v, "class1_limit": c1, "class2_limit": c2,
             "meets_class1": None if v is None else v <= c1,
             "meets_class2": None if v is None else v <= c2,
         }  # fmt: skip
     meets2 = [i["meets_class2"] for i in items.values()]
+    return items, None if None in meets2 else all(meets2)
+
+
+def _assess(
+    out: dict[str, int | float | None], gen: Generation, last: dt.date, d: Daily, sel: IntArray
+) -> dict[str, Any]:
+    lim = limits_for(gen, last)
+    items, meets2 = compare(out, lim)
     return {
         "generation": gen,
         "limits": lim.name,
         "period": _period(d, sel),
         "statistics": items,
-        "meets_class2": None if None in meets2 else all(meets2),
+        "meets_class2": meets2,
         "completeness": _completeness(d, sel),
     }
+
+
+def moving_average(
+    per_year: Mapping[int, Mapping[str, Fraction | int | float | None]],
+    standard: Generation | None = None,
+    window: int = 3,
+) -> dict[int, dict[str, Any]]:
+    """三年滑动平均 (HJ 663-2026 [S]): each statistic averaged over ``window`` consecutive years.
+
+    ``per_year`` maps a calendar year to its annual statistics (exact Fractions as
+    :func:`statistics` gives them, or reported numbers). For every year Y with Y-window+1 … Y
+    all present, each statistic known in all of them is averaged exactly and rounded once
+    (GB/T 8170) and compared with the limits in force on 31 December of Y (``standard`` None:
+    the generation in force then). Years missing from the run: no value for Y.
+    """
+    out: dict[int, dict[str, Any]] = {}
+    for y in sorted(per_year):
+        span = list(range(y - window + 1, y + 1))
+        if not all(x in per_year for x in span):
+            continue
+        vals: dict[str, int | float | None] = {}
+        for k in STAT_KEYS:
+            xs = [per_year[x].get(k) for x in span]
+            if any(v is None for v in xs):
+                vals[k] = None
+                continue
+            total = sum((_exact(v) for v in xs if v is not None), Fraction(0))
+            vals[k] = round_half_even(total / window, decimals(k))
+        last = dt.date(y, 12, 31)
+        gen = standard or generation_for(last)
+        lim = limits_for(gen, last)
+        items, meets2 = compare(vals, lim)
+        res: dict[str, Any] = {
+            "years": span,
+            "generation": gen,
+            "limits": lim.name,
+            "statistics": items,
+            "meets_class2": meets2,
+        }
+        if gen == "2012":
+            res["note"] = (
+                "HJ 663-2013 judges each year on its own; the three-year moving average is a "
+                "HJ 663-2026 method, shown here for comparison only"
+            )
+        out[y] = res
+    return out
+
+
+def _exact(v: Fraction | int | float) -> Fraction:
+    """A reported number as the decimal it prints as (0.1 is 1/10, not the binary float)."""
+    if isinstance(v, Fraction | int):
+        return Fraction(v)
+    return Fraction(Decimal(repr(v)))
 
 
 def _period(d: Daily, sel: IntArray) -> list[str] | None:

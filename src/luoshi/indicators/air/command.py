@@ -45,13 +45,21 @@ def air_command(
     region: Annotated[
         str, typer.Option("--region", help="Region the recorded values describe.")
     ] = "全市",
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events",
+            help="Exception events (HJ 663-2026) CSV: station,date,event[,pollutants]; "
+            "station may be CITY.",
+        ),
+    ] = None,
 ) -> None:
     """Air quality per HJ 633 / GB 3095 / HJ 663: daily AQI, annual statistics, 优良天数比例."""
     try:
         gen = parse_generation(standard)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--standard") from exc
-    typer.echo(run(path, gen, daily_out, as_json, record=record, region=region))
+    typer.echo(run(path, gen, daily_out, as_json, record=record, region=region, events=events))
 
 
 def main() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from luoshi.indicators.air.annual import evaluate
+from luoshi.indicators.air.annual import evaluate, moving_average
 from luoshi.indicators.air.daily import (
     COLUMNS,
     MIN_HOURS_DAY,
@@ -25,6 +26,7 @@ from luoshi.indicators.air.daily import (
     merge_daily,
     primary_lists,
 )
+from luoshi.indicators.air.events import Event, EventReport, apply_events, read_events
 from luoshi.indicators.air.iaqi import band_index
 from luoshi.indicators.air.reader import (
     Exclusions,
@@ -50,14 +52,23 @@ class AirResult:
     daily: (
         pl.DataFrame
     )  # station,date,SO2,NO2,PM10,CO,O3_1H_MAX,O3_8H_MAX,PM2.5,AQI,primary,category
+    years: dict[str, dict[str, Any]] | None = None  # per calendar year, when more than one
+    moving_average: dict[str, dict[str, Any]] | None = None  # 三年滑动平均 of the city
+    events: dict[str, Any] | None = None  # exception events: applied, ignored, rejected
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "stations": self.stations,
             "city": self.city,
             "exclusions": self.exclusions.as_dict(),
             "assessment": self.assessment,
         }
+        if self.years is not None:
+            out["years"] = self.years
+            out["moving_average"] = self.moving_average
+        if self.events is not None:
+            out["exception_events"] = self.events
+        return out
 
 
 PART_BYTES = 40 << 20  # CSV bytes per station partition: bounds the rows held at once
@@ -134,14 +145,17 @@ def evaluate_file(
     standard: Generation | None = None,
     hour_label: HourLabel = "end",
     partitions: int | None = None,
+    events: Path | list[Event] | None = None,
 ) -> AirResult:
     """Read a station-hour CSV/.xlsx file and evaluate it (``standard`` None: by date).
 
     Memory stays flat as the file grows: rows are validated in streamed batches and split into
     station partitions (``partitions``; default one per PART_BYTES of file), each partition is
     reduced to daily values, and only the daily values of all stations are kept for the city.
+    ``events``: an exception-event CSV (``station,date,event[,pollutants]``) or parsed events.
     """
     path = Path(path)
+    ev, rep = _events(events)
     n = partitions or partitions_for(path)
     with tempfile.TemporaryDirectory(prefix="luoshi-air-") as tmp:
         b = read_into(path, lambda: PartitionSink(n, Path(tmp)))
@@ -149,28 +163,67 @@ def evaluate_file(
         sink = b.sink
         assert isinstance(sink, PartitionSink)
         parts = [daily_values(dedupe(h, b.ex), hour_label) for h in sink.partitions(b.names)]
-    return evaluate_daily(merge_daily(parts), b.ex, standard)
+    return evaluate_daily(merge_daily(parts), b.ex, standard, ev, rep)
+
+
+def _events(
+    events: Path | list[Event] | None,
+) -> tuple[list[Event] | None, EventReport | None]:
+    if events is None:
+        return None, None
+    if isinstance(events, list):
+        return events, EventReport(rows=len(events))
+    return read_events(events)
 
 
 def evaluate_frame(
-    df: pl.DataFrame, standard: Generation | None = None, hour_label: HourLabel = "end"
+    df: pl.DataFrame,
+    standard: Generation | None = None,
+    hour_label: HourLabel = "end",
+    events: Path | list[Event] | None = None,
 ) -> AirResult:
     """The same for an in-memory frame with the input columns."""
     hourly, ex = frame_hourly(df)
-    return evaluate_hourly(hourly, ex, standard, hour_label)
+    return evaluate_hourly(hourly, ex, standard, hour_label, events)
 
 
 def evaluate_hourly(
-    hourly: Hourly, ex: Exclusions, standard: Generation | None, hour_label: HourLabel
+    hourly: Hourly,
+    ex: Exclusions,
+    standard: Generation | None,
+    hour_label: HourLabel,
+    events: Path | list[Event] | None = None,
 ) -> AirResult:
-    return evaluate_daily(daily_values(dedupe(hourly, ex), hour_label), ex, standard)
+    ev, rep = _events(events)
+    d = daily_values(dedupe(hourly, ex), hour_label)
+    return evaluate_daily(d, ex, standard, ev, rep)
 
 
-def evaluate_daily(d: Daily, ex: Exclusions, standard: Generation | None) -> AirResult:
-    """Station daily values -> daily AQI, the city series and the annual evaluations."""
+def evaluate_daily(
+    d: Daily,
+    ex: Exclusions,
+    standard: Generation | None,
+    events: list[Event] | None = None,
+    event_report: EventReport | None = None,
+) -> AirResult:
+    """Station daily values -> daily AQI, the city series and the annual evaluations.
+
+    With exception events, the measured values and AQI go to the daily table, and the
+    values left after removing the events' affected ones are evaluated (see events.py).
+    """
     da = daily_aqi(d, standard)
     c = city_daily(d)
     ca = daily_aqi(c, standard)
+    daily = pl.concat([_frame(d, da), _frame(c, ca)])
+    flagged = np.zeros(d.day.size, dtype=bool)
+    if events:
+        rep = event_report or EventReport(rows=len(events))
+        d, flagged = apply_events(d, events, standard, rep)
+        event_report = rep
+        if flagged.any():
+            da = daily_aqi(d, standard)
+            c = city_daily(d)
+            ca = daily_aqi(c, standard)
     stations: dict[str, dict[str, Any]] = {}
     assessment: dict[str, dict[str, Any]] = {}
     bounds = np.searchsorted(d.station, np.arange(len(d.names) + 1))  # d is sorted by station
@@ -178,10 +231,72 @@ def evaluate_daily(d: Daily, ex: Exclusions, standard: Generation | None) -> Air
         rows = np.zeros(d.day.size, dtype=bool)
         rows[bounds[code] : bounds[code + 1]] = True
         stations[name], assessment[name] = evaluate(d, rows, da.aqi, standard)
+        if events is not None:
+            assessment[name]["exception_days"] = int((flagged & rows).sum())
         _report_short(ex, name, d, rows, stations[name]["valid_days"])
     city, assessment[CITY] = evaluate(c, np.ones(c.day.size, dtype=bool), ca.aqi, standard)
-    daily = pl.concat([_frame(d, da), _frame(c, ca)])
-    return AirResult(stations, city, assessment, ex, daily)
+    city_flag = _city_flagged(d, flagged, c)
+    if events is not None:
+        assessment[CITY]["exception_days"] = int(city_flag.sum())
+    years, moving = _by_year(d, da.aqi, c, ca.aqi, standard)
+    return AirResult(
+        stations,
+        city,
+        assessment,
+        ex,
+        daily,
+        years=years,
+        moving_average=moving,
+        events=None if event_report is None else event_report.as_dict(),
+    )
+
+
+def _city_flagged(d: Daily, flagged: np.ndarray[Any, Any], c: Daily) -> np.ndarray[Any, Any]:
+    """City-days on which every station with data was flagged by an event."""
+    if not flagged.any():
+        return np.zeros(c.day.size, dtype=bool)
+    idx = np.searchsorted(c.day, d.day)
+    seen = np.bincount(idx, minlength=c.day.size)
+    hit = np.bincount(idx[flagged], minlength=c.day.size)
+    out: np.ndarray[Any, Any] = (seen > 0) & (hit == seen)
+    return out
+
+
+def _by_year(
+    d: Daily,
+    aqi: np.ndarray[Any, Any],
+    c: Daily,
+    caqi: np.ndarray[Any, Any],
+    standard: Generation | None,
+) -> tuple[dict[str, dict[str, Any]] | None, dict[str, dict[str, Any]] | None]:
+    """Per calendar year (when the data span more than one): EVALs and the moving average."""
+    cyear = _year(c.day)
+    present = np.unique(cyear)
+    if present.size < 2:
+        return None, None
+    syear = _year(d.day)
+    years: dict[str, dict[str, Any]] = {}
+    exact: dict[int, dict[str, Fraction | None]] = {}
+    for y in present.tolist():
+        stats: dict[str, Fraction | None] = {}
+        city, assess = evaluate(c, cyear == y, caqi, standard, exact=stats)
+        exact[y] = stats
+        st: dict[str, Any] = {}
+        for code, name in enumerate(d.names):
+            rows = (syear == y) & (d.station == code)
+            if rows.any():
+                st[name] = evaluate(d, rows, aqi, standard)[0]
+        years[str(y)] = {"city": city, "city_assessment": assess, "stations": st}
+    moving = {str(y): v for y, v in moving_average(exact, standard).items()}
+    return years, moving
+
+
+def _year(day: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Calendar year of days counted from 1970-01-01."""
+    years: np.ndarray[Any, Any] = (
+        day.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+    )
+    return years + 1970
 
 
 def _report_short(

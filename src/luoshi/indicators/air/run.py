@@ -25,9 +25,13 @@ def run(
     record: bool = False,
     region: str = "全市",
     database_url: str | None = None,
+    events: Path | None = None,
 ) -> str:
-    """Evaluate ``path``; write the daily CSV; optionally record into the register; the output."""
-    result = evaluate_file(path, standard)
+    """Evaluate ``path``; write the daily CSV; optionally record into the register; the output.
+
+    ``events``: exception events CSV ``station,date,event[,pollutants]`` (HJ 663-2026).
+    """
+    result = evaluate_file(path, standard, events=events)
     if daily_out is not None:
         result.daily.write_csv(daily_out)
     out = result.as_json()
@@ -55,6 +59,30 @@ def table(r: AirResult) -> str:
             f"{_s(cells[4]):>6}{_s(cells[5]):>7}{ev['valid_days']:>6}{ev['good_days']:>6}"
             f"{_s(ev['good_days_ratio']):>8}"
         )
+    for year, y in (r.years or {}).items():
+        ev = y["city"]
+        cells = [ev[k] for k in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90")]
+        lines.append(
+            f"{'CITY ' + year:<14}{_s(cells[0]):>7}{_s(cells[1]):>6}{_s(cells[2]):>5}"
+            f"{_s(cells[3]):>5}{_s(cells[4]):>6}{_s(cells[5]):>7}{ev['valid_days']:>6}"
+            f"{ev['good_days']:>6}{_s(ev['good_days_ratio']):>8}"
+        )
+    for year, m in (r.moving_average or {}).items():
+        st = m["statistics"]
+        cells = [st[k]["value"] for k in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90")]
+        span = f"{m['years'][0]}-{year}"
+        verdict = {True: "meets", False: "exceeds", None: "unknown"}[m["meets_class2"]]
+        lines.append(
+            f"{'3y ' + span:<14}{_s(cells[0]):>7}{_s(cells[1]):>6}{_s(cells[2]):>5}"
+            f"{_s(cells[3]):>5}{_s(cells[4]):>6}{_s(cells[5]):>7}  class 2 ({m['limits']}): "
+            f"{verdict}"
+        )
+    if r.events is not None:
+        e = r.events
+        lines.append(
+            f"exception events: {e['applied']} applied, {e['ignored_under_2012']['count']} "
+            f"ignored (2012 rules), {e['unmatched']['count']} unmatched; see --json"
+        )
     ex = r.exclusions.as_dict()
     lines.append(f"rows read {ex['rows_read']}, used {ex['rows_used']}; see --json for exclusions")
     return "\n".join(lines)
@@ -77,6 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--standard", default=None, help="2012 or 2026 (default: by date)")
     ap.add_argument("--daily-out", type=Path, default=None, help="write the daily CSV here")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
+    ap.add_argument(
+        "--events",
+        type=Path,
+        default=None,
+        help="exception events CSV station,date,event[,pollutants] (HJ 663-2026)",
+    )
     ap.add_argument("--record", action="store_true", help="record into the register")
     ap.add_argument("--region", default="全市", help="region of the recorded values")
     ap.add_argument("--database-url", default=None, help="register database (default: env)")
@@ -87,7 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--standard: {exc}")
     try:
         out = run(
-            args.path, gen, args.daily_out, args.json, args.record, args.region, args.database_url
+            args.path,
+            gen,
+            args.daily_out,
+            args.json,
+            args.record,
+            args.region,
+            args.database_url,
+            events=args.events,
         )
     except LuoshiError as exc:
         print(f"error: {exc}", file=sys.stderr)

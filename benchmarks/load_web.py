@@ -122,7 +122,8 @@ def main() -> None:
     env = {**os.environ, "LUOSHI_DATABASE_URL": args.url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "luoshi.web.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(args.workers), "--log-level", "warning"],
+         "--port", str(port), "--workers", str(args.workers), "--log-level", "warning",
+         "--timeout-keep-alive", "60"],  # as `luoshi serve`: the 40 sign-ins take longer than 5 s
         env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

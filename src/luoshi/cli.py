@@ -152,6 +152,11 @@ def db_upgrade() -> None:
     typer.echo("database is at the latest schema")
 
 
+# browsers (and load clients) keep a connection open between pages; uvicorn's 5 s default
+# closes it while a client may be sending on it
+KEEP_ALIVE_SECONDS = 60
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -166,7 +171,7 @@ def serve(
     _guard(lambda: upgrade(database_url()))
     uvicorn.run(
         "luoshi.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-        log_level="info", proxy_headers=False,
+        log_level="info", proxy_headers=False, timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )  # fmt: skip
 
 

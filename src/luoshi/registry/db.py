@@ -7,6 +7,7 @@ configured here in code, so no ``alembic.ini`` is needed at run time.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 30000
 
 
 def database_url() -> str:
@@ -32,19 +34,56 @@ def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # The web app has concurrent readers and writers: WAL lets readers go on while one
     # writes, and a writer waits for the lock instead of failing at once.
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     if getattr(dbapi_connection, "in_transaction", False) is False:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
+def _pool_options(url: str) -> dict[str, int]:
+    """A web worker serves ~20 requests at once from its thread pool: keep that many connections
+    open, rather than opening (and setting up) an overflow connection per request. In-memory
+    SQLite has a pool of its own."""
+    memory = url.startswith("sqlite") and (url in ("sqlite://", "sqlite:///") or "memory" in url)
+    return {} if memory else {"pool_size": 20, "max_overflow": 20}
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for ``url`` (default :func:`database_url`); SQLite gets foreign keys on."""
-    engine = create_engine(url or database_url())
+    url = url or database_url()
+    engine = create_engine(url, **_pool_options(url))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_foreign_keys)
+        _queue_writers(engine)
     return engine
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _queue_writers(engine: Engine) -> None:
+    """SQLite has one writer at a time; the others poll for the lock with growing sleeps (up to
+    100 ms each), so under load a few writers wait far longer than the writes take. Threads of
+    this process queue on a lock instead, from their first write to commit or rollback, and
+    only writers of other processes poll."""
+    # not an RLock: a request may commit on another thread than the one that wrote
+    lock = threading.Lock()
+
+    def before(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "write_lock" not in conn.info and statement.lstrip()[:7].upper().startswith(_WRITES):
+            # after the busy timeout's worth of waiting, go on and let SQLite decide, as before
+            conn.info["write_lock"] = lock.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+
+    def release(info: dict[str, Any]) -> None:
+        if info.pop("write_lock", False):
+            lock.release()
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "commit", lambda conn: release(conn.info))
+    event.listen(engine, "rollback", lambda conn: release(conn.info))
+    # a connection handed back without commit or rollback (the pool resets it) lets go too
+    event.listen(engine, "checkin", lambda _dbapi, record: release(record.info))
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -207,6 +207,7 @@ class TaskDepartment(Base):
     __table_args__ = (
         UniqueConstraint("task_id", "role", "department_id", name="uq_task_department_role"),
         CheckConstraint(_in("role", TASK_ROLES), name="role"),
+        Index("ix_task_department_unit", "department_id", "role", "task_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -147,6 +148,8 @@ class ProgressReport(Base):
         CheckConstraint(_in("status", PROGRESS_STATUSES), name="status"),
         CheckConstraint(_in("state", REPORT_STATES), name="state"),
         CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),
+        Index("ix_progress_report_task_state", "task_id", "state", "period_id"),
+        Index("ix_progress_report_unit_period", "unit_id", "period_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"), index=True)
@@ -218,6 +221,8 @@ class Observation(Base):
     __table_args__ = (
         Index("ix_observation_series", "indicator", "region", "year"),
         Index("ix_observation_target", "target_id", "year"),
+        Index("ix_observation_target_live", "target_id", "year", "month", "id",
+              postgresql_where=text("superseded_at IS NULL"), sqlite_where=text("superseded_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"))

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, false, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from luoshi.errors import LuoshiError
@@ -45,15 +45,15 @@ def require_role(user: UserAccount | None, *roles: str) -> UserAccount:
 
 
 def _unit_clause(user: UserAccount):  # type: ignore[no-untyped-def]
-    named = exists().where(
-        TaskDepartment.task_id == TaskRow.id,
-        TaskDepartment.department_id == user.unit_id,
-        TaskDepartment.role.in_(("lead", "responsible")),
+    # IN (uncorrelated subquery): the database reads the unit's rows off the
+    # (department_id, role, task_id) index instead of probing every task
+    named = TaskRow.id.in_(
+        select(TaskDepartment.task_id).where(
+            TaskDepartment.department_id == user.unit_id, TaskDepartment.role.in_(("lead", "responsible"))
+        )
     )
     if user.role == "district":
-        implementing = exists().where(
-            TaskDepartment.task_id == TaskRow.id, TaskDepartment.role == "implementing"
-        )
+        implementing = TaskRow.id.in_(select(TaskDepartment.task_id).where(TaskDepartment.role == "implementing"))
         return named | implementing
     return named
 

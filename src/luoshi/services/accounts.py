@@ -23,8 +23,8 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from luoshi.errors import LuoshiError
 from luoshi.registry.departments import UNKNOWN_KIND, find_department
@@ -350,15 +350,22 @@ def start_session(
     return NewSession(token, row.csrf_token, row)
 
 
+# one query, built once (every request runs it): the session, its user and the user's unit
+# (the page header shows the unit)
+_SESSION_QUERY = (
+    select(WebSession)
+    .where(WebSession.token_hash == bindparam("token_hash"), WebSession.ended_at.is_(None))
+    .options(joinedload(WebSession.user).joinedload(UserAccount.unit))
+)
+
+
 def session_user(
     session: Session, token: str, now: datetime | None = None, *, idle: timedelta = IDLE_TIMEOUT,
     absolute: timedelta = ABSOLUTE_TIMEOUT,
 ) -> WebSession | None:  # fmt: skip
     """The live session for a cookie token; ends it when idle or too old."""
     now = now or utcnow()
-    row = session.scalar(
-        select(WebSession).where(WebSession.token_hash == _token_hash(token), WebSession.ended_at.is_(None))
-    )
+    row = session.scalar(_SESSION_QUERY, {"token_hash": _token_hash(token)})
     if row is None:
         return None
     user = row.user
@@ -463,6 +470,7 @@ def revoke_token(
 def token_user(session: Session, token: str, *, now: datetime | None = None) -> UserAccount | None:
     row = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None))
+        .options(joinedload(ApiToken.user).joinedload(UserAccount.unit))
     )
     if row is None or not row.user.active or row.user.deleted_at is not None:
         return None

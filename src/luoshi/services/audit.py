@@ -22,9 +22,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from luoshi.registry.models import utcnow
@@ -75,27 +75,28 @@ def record(
     if dialect == "postgresql":
         # held until the transaction ends; the next statement sees what the previous holder wrote
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    entry = AuditEntry(
-        at=at or utcnow(),
-        user_id=user.id if user else None,
-        username=user.username if user else username,
-        ip=ip,
-        action=action,
-        entity_type=entity_type,
-        entity_id=None if entity_id is None else str(entity_id),
-        before=_jsonable(before),
-        after=_jsonable(after),
-        prev_hash=GENESIS,
-        hash="pending-" + secrets.token_hex(28),  # unique placeholder until the chain is read
-    )
-    session.add(entry)
-    session.flush()  # on SQLite this takes the write lock: no one else can append until we commit
-    last = session.scalar(
-        select(AuditEntry.hash).where(AuditEntry.id < entry.id).order_by(AuditEntry.id.desc()).limit(1)
-    )
-    entry.prev_hash = last or GENESIS
+    values = {
+        "at": at or utcnow(),
+        "user_id": user.id if user else None,
+        "username": user.username if user else username,
+        "ip": ip,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+        "prev_hash": GENESIS,
+        "hash": "pending-" + secrets.token_hex(28),  # unique placeholder until the chain is read
+    }
+    table = cast(Table, AuditEntry.__table__)
+    # plain statements, not the unit of work: on SQLite other writers wait from here to commit
+    session.flush()  # the caller's pending changes go first, as they would with session.add
+    # on SQLite this takes the write lock: no one else can append until we commit
+    entry_id = session.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
+    last = session.scalar(select(AuditEntry.hash).where(AuditEntry.id < entry_id).order_by(AuditEntry.id.desc()).limit(1))
+    entry = AuditEntry(id=entry_id, **{**values, "prev_hash": last or GENESIS})
     entry.hash = _digest(entry)
-    session.flush()
+    session.execute(update(table).where(table.c.id == entry_id).values(prev_hash=entry.prev_hash, hash=entry.hash))
     return entry
 
 

@@ -14,19 +14,20 @@ import hashlib
 import io
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from luoshi.errors import LuoshiError
 from luoshi.extraction.units import CANONICAL, MEASURE_WORDS, canonical_unit
-from luoshi.registry.models import Document, utcnow
-from luoshi.registry.queries import targets_for_conflicts
+from luoshi.registry.models import Document, TargetRow, utcnow
 from luoshi.registry.tracking import Observation, UserAccount
 from luoshi.services import audit
 from luoshi.services.access import require_role
+from luoshi.services.scorecard import corrections
 
 # Units of one quantity, with the factor to the group's first unit.
 UNIT_GROUPS: list[dict[str, float]] = [
@@ -157,24 +158,28 @@ class Context:
     series_units: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, session: Session) -> Context:
+    def load(cls, session: Session, series: Iterable[tuple[str, str]] = ()) -> Context:
+        """Live targets (with corrections) and city names; the unit of each (indicator, region)
+        in ``series`` that already has observations (looked up by those series, not by reading
+        every observation)."""
+        fixes = corrections(session, "target")
         targets: dict[str, list[TargetRef]] = {}
-        for t in targets_for_conflicts(session):
+        live = (TargetRow.superseded.is_(False), TargetRow.review_state != "rejected")
+        cols = (TargetRow.id, TargetRow.indicator, TargetRow.scope, TargetRow.comparator, TargetRow.unit, TargetRow.year)
+        for tid, indicator, scope, comparator, unit, year in session.execute(select(*cols).where(*live).order_by(TargetRow.id)):
+            fix = fixes.get(tid)
+            if fix:
+                indicator, scope, comparator = fix.get("indicator", indicator), fix.get("scope", scope), fix.get("comparator", comparator)
+                unit, year = fix.get("unit", unit), fix.get("year", year)
             # only a level target (≥ 35 μg/m³) says what unit the level is in; "下降14%" does not
-            unit = t.unit if t.comparator in LEVEL_COMPARATORS else None
-            targets.setdefault(t.indicator, []).append(TargetRef(t.id, t.indicator, t.scope, unit, t.year))
+            level_unit = unit if comparator in LEVEL_COMPARATORS else None
+            targets.setdefault(indicator, []).append(TargetRef(tid, indicator, scope, level_unit, year))
         cities = {"全市", "市本级"}
         for issuer, title in session.execute(select(Document.issuer, Document.title).where(Document.superseded_at.is_(None))):
             m = re.match(r"^(\w{2,4}?市)", issuer or title or "")
             if m:
                 cities.add(m.group(1))
-        units: dict[tuple[str, str], str | None] = {}
-        for ind, region, unit in session.execute(
-            select(Observation.indicator, Observation.region, Observation.unit)
-            .where(Observation.superseded_at.is_(None)).order_by(Observation.id)
-        ):
-            units[(ind, region)] = unit
-        return cls(targets, cities, units)
+        return cls(targets, cities, series_units(session, series))
 
     def match(self, indicator: str, region: str, year: int) -> TargetRef | None:
         """The target for this indicator and region: the same scope, or a city-wide target for a
@@ -185,6 +190,30 @@ class Context:
             return None
         ahead = [t for t in found if t.year is not None and t.year >= year]
         return min(ahead, key=lambda t: (t.year, t.id)) if ahead else max(found, key=lambda t: (t.year or 0, t.id))
+
+
+def series_units(session: Session, series: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+    """The unit of the newest live observation of each (indicator, region) that has one."""
+    wanted = sorted(set(series))
+    latest: dict[tuple[str, str], int] = {}
+    for start in range(0, len(wanted), 200):
+        chunk = wanted[start : start + 200]
+        keys = set(chunk)
+        q = (select(Observation.indicator, Observation.region, func.max(Observation.id))
+             .where(Observation.indicator.in_({i for i, _ in chunk}), Observation.region.in_({r for _, r in chunk}),
+                    Observation.superseded_at.is_(None))
+             .group_by(Observation.indicator, Observation.region))  # fmt: skip
+        latest.update({(i, r): n for i, r, n in session.execute(q) if (i, r) in keys})
+    units: dict[int, str | None] = {}
+    ids = sorted(latest.values())
+    for start in range(0, len(ids), 500):
+        q2 = select(Observation.id, Observation.unit).where(Observation.id.in_(ids[start : start + 500]))
+        units.update({i: u for i, u in session.execute(q2)})
+    return {key: units[i] for key, i in latest.items()}
+
+
+def _series_of(raw: dict[str, Any]) -> tuple[str, str]:
+    return (str(raw.get("indicator") or "").strip(), str(raw.get("region") or "").strip())
 
 
 @dataclass(frozen=True)
@@ -315,25 +344,47 @@ class UploadReport:
 
 def _store(session: Session, user: UserAccount, rows: list[Checked], input_file: str | None,
            sha: str | None) -> tuple[list[int], int]:  # fmt: skip
-    """Insert; an earlier value for the same indicator, region and period is superseded, not deleted."""
-    ids: list[int] = []
-    superseded = 0
+    """Insert; an earlier value for the same indicator, region and period is superseded, not deleted.
+    One query finds the earlier values, one INSERT stores the rows, one UPDATE supersedes."""
+    if not rows:
+        return [], 0
     now = utcnow()
-    for c in rows:
-        row = Observation(target_id=c.target_id, indicator=c.indicator, region=c.region, period=c.period,
-                          year=c.year, month=c.month, value=c.value, unit=c.unit, source=c.source, method=c.method,
-                          input_file=input_file, input_sha256=sha, created_by_id=user.id)  # fmt: skip
-        session.add(row)
-        session.flush()
-        for old in session.scalars(select(Observation).where(
-            Observation.indicator == c.indicator, Observation.region == c.region, Observation.period == c.period,
-            Observation.superseded_at.is_(None), Observation.id != row.id,
-        )):  # fmt: skip
-            old.superseded_at, old.superseded_by_id = now, row.id
-            superseded += 1
-        ids.append(row.id)
-    session.flush()
-    return ids, superseded
+    keys = {(c.indicator, c.region, c.period) for c in rows}
+    old: dict[tuple[str, str, str], list[int]] = {}
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 200):
+        chunk = ordered[start : start + 200]
+        q = select(Observation.id, Observation.indicator, Observation.region, Observation.period).where(
+            Observation.indicator.in_({k[0] for k in chunk}), Observation.region.in_({k[1] for k in chunk}),
+            Observation.period.in_({k[2] for k in chunk}), Observation.superseded_at.is_(None),
+        )  # fmt: skip
+        for obs_id, *key in session.execute(q):
+            if tuple(key) in keys:
+                old.setdefault((key[0], key[1], key[2]), []).append(obs_id)
+    values = [
+        {"target_id": c.target_id, "indicator": c.indicator, "region": c.region, "period": c.period, "year": c.year,
+         "month": c.month, "value": c.value, "unit": c.unit, "source": c.source, "method": c.method,
+         "input_file": input_file, "input_sha256": sha, "created_by_id": user.id, "created_at": now}
+        for c in rows
+    ]  # fmt: skip
+    # one multi-row INSERT; its rows come back keyed (indicator, region, period are unique here)
+    table = cast(Table, Observation.__table__)
+    returned = session.execute(insert(table).returning(table.c.id, table.c.indicator, table.c.region, table.c.period),
+                               values)  # fmt: skip
+    new_ids = {(ind, region, period): obs_id for obs_id, ind, region, period in returned}
+    ids = [new_ids[(c.indicator, c.region, c.period)] for c in rows]
+    changes = [
+        {"id": old_id, "superseded_at": now, "superseded_by_id": new_id}
+        for c, new_id in zip(rows, ids, strict=True)
+        for old_id in old.get((c.indicator, c.region, c.period), [])
+    ]
+    if changes:
+        session.execute(
+            update(table).where(table.c.id == bindparam("old_id"))
+            .values(superseded_at=bindparam("at"), superseded_by_id=bindparam("new_id")),
+            [{"old_id": c["id"], "at": c["superseded_at"], "new_id": c["superseded_by_id"]} for c in changes],
+        )  # fmt: skip
+    return ids, len(changes)
 
 
 def _writer(user: UserAccount | None) -> UserAccount:
@@ -344,7 +395,7 @@ def add_observation(session: Session, user: UserAccount | None, values: dict[str
                     ip: str | None = None) -> Observation:  # fmt: skip
     """One observation from the entry form; LuoshiError naming the field when it is wrong."""
     actor = _writer(user)
-    checked, errors = check_row(Context.load(session), values, 1, link)
+    checked, errors = check_row(Context.load(session, [_series_of(values)]), values, 1, link)
     if checked is None:
         raise LuoshiError("；".join(f"{e.column}：{e.reason}" for e in errors))
     ids, superseded = _store(session, actor, [checked], None, None)
@@ -364,7 +415,7 @@ def upload_observations(session: Session, user: UserAccount | None, filename: st
     table = read_table(filename, data)
     if not table:
         raise UploadRejected([RowError(1, "—", "没有数据行")], filename)
-    ctx = Context.load(session)
+    ctx = Context.load(session, [_series_of(raw) for _, raw in table if not raw.get("__extra__")])
     good: list[Checked] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str, str], int] = {}

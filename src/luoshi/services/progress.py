@@ -13,10 +13,13 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from io import BytesIO
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from luoshi.errors import LuoshiError
@@ -67,13 +70,29 @@ def plan_start(session: Session, document_key: str) -> date:
 
 def get_schedule(session: Session, document_key: str) -> PlanSchedule:
     """The plan's schedule; a plan nobody has configured gets the default (quarterly, 10 days)."""
-    row = session.scalar(select(PlanSchedule).where(PlanSchedule.document_key == document_key))
+    query = select(PlanSchedule).where(PlanSchedule.document_key == document_key)
+    row = session.scalar(query)
     if row is None:
-        row = PlanSchedule(document_key=document_key, frequency=DEFAULT_FREQUENCY,
-                           starts_on=plan_start(session, document_key), due_days=DEFAULT_DUE_DAYS)  # fmt: skip
-        session.add(row)
-        session.flush()
+        # two first requests for a plan may both get here: the second one's insert does nothing
+        _insert_new(session, PlanSchedule, {
+            "document_key": document_key, "frequency": DEFAULT_FREQUENCY,
+            "starts_on": plan_start(session, document_key), "due_days": DEFAULT_DUE_DAYS, "updated_at": utcnow(),
+        })  # fmt: skip
+        row = session.scalar(query)
+        assert row is not None
     return row
+
+
+def _insert_new(session: Session, model: type[PlanSchedule] | type[ReportingPeriod], values: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: a row another transaction has just added is kept."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(pg_insert(model).values(values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite_insert(model).values(values).on_conflict_do_nothing())
+    else:
+        session.add(model(**values))
+        session.flush()
 
 
 def set_schedule(
@@ -131,8 +150,12 @@ def ensure_periods(session: Session, document_key: str, until: date) -> list[Rep
         row = existing.get(label)
         due = last + timedelta(days=schedule.due_days)
         if row is None:
-            row = ReportingPeriod(document_key=document_key, label=label, starts_on=first, ends_on=last, due_on=due)
-            session.add(row)
+            _insert_new(session, ReportingPeriod, {"document_key": document_key, "label": label, "starts_on": first,
+                                                   "ends_on": last, "due_on": due})  # fmt: skip
+            row = session.scalars(select(ReportingPeriod).where(
+                ReportingPeriod.document_key == document_key, ReportingPeriod.label == label)).one()  # fmt: skip
+            if row.due_on != due:
+                row.due_on = due
         elif row.due_on != due:
             row.due_on = due  # the office changed the due days: follow it
         out.append(row)
@@ -149,6 +172,68 @@ def current_period(session: Session, document_key: str, today: date) -> Reportin
 def recent_periods(session: Session, document_key: str, today: date, count: int = 2) -> list[ReportingPeriod]:
     """The current period and the ``count - 1`` before it, newest first."""
     return list(reversed(ensure_periods(session, document_key, today)[-count:]))
+
+
+class PeriodInfo(NamedTuple):
+    """A reporting period as plain values (what listings need)."""
+
+    id: int
+    document_key: str
+    label: str
+    starts_on: date
+    ends_on: date
+    due_on: date
+
+    @classmethod
+    def of(cls, row: ReportingPeriod) -> PeriodInfo:
+        return cls(row.id, row.document_key, row.label, row.starts_on, row.ends_on, row.due_on)
+
+
+@lru_cache(maxsize=4096)
+def _expected(frequency: str, starts_on: date, due_days: int, until: date) -> tuple[tuple[str, date], ...]:
+    """(label, due date) of every period of a schedule up to ``until``, oldest first."""
+    out: list[tuple[str, date]] = []
+    day = starts_on
+    while day <= until:
+        label, _first, last = period_bounds(frequency, day)
+        out.append((label, last + timedelta(days=due_days)))
+        day = last + timedelta(days=1)
+    return tuple(out)
+
+
+def recent_periods_many(
+    session: Session, document_keys: list[str], today: date, count: int = 2
+) -> dict[str, list[PeriodInfo]]:
+    """:func:`recent_periods` of many plans, as plain values, with two queries when their periods
+    are all in place (the usual case); a plan whose schedule or periods still need writing takes
+    the slow path, :func:`ensure_periods`."""
+    if not document_keys:
+        return {}
+    schedules = {r.document_key: r for r in session.execute(
+        select(PlanSchedule.document_key, PlanSchedule.frequency, PlanSchedule.starts_on, PlanSchedule.due_days)
+        .where(PlanSchedule.document_key.in_(document_keys)))}  # fmt: skip
+    existing: dict[str, dict[str, PeriodInfo]] = {}
+    cols = (ReportingPeriod.id, ReportingPeriod.document_key, ReportingPeriod.label, ReportingPeriod.starts_on,
+            ReportingPeriod.ends_on, ReportingPeriod.due_on)  # fmt: skip
+    for r in session.execute(select(*cols).where(ReportingPeriod.document_key.in_(document_keys))):
+        existing.setdefault(r.document_key, {})[r.label] = PeriodInfo(*r)
+    out: dict[str, list[PeriodInfo]] = {}
+    for key in document_keys:
+        schedule = schedules.get(key)
+        if schedule is not None:
+            have = existing.get(key, {})
+            rows: list[PeriodInfo] = []
+            for label, due in _expected(schedule.frequency, schedule.starts_on, schedule.due_days, today):
+                row = have.get(label)
+                if row is None or row.due_on != due:
+                    break
+                if _is_frequency(label, schedule.frequency):
+                    rows.append(row)
+            else:
+                out[key] = list(reversed(rows[-count:]))
+                continue
+        out[key] = [PeriodInfo.of(p) for p in recent_periods(session, key, today, count)]
+    return out
 
 
 # ---------------------------------------------------------------- reports

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from luoshi.registry.models import Department, Document, TaskDepartment, TaskRow
 from luoshi.registry.tracking import AppSetting, ProgressReport, UserAccount
 from luoshi.services.access import is_office, visible_tasks
-from luoshi.services.progress import recent_periods
+from luoshi.services.progress import recent_periods_many
 
 DUE_SOON_DAYS = 7
 DONE_STATES = ("submitted", "accepted")
@@ -64,7 +64,7 @@ def outstanding(session: Session, user: UserAccount | None, today: date, unit_id
     """Reports still owed for the current and previous periods, among the tasks ``user`` may
     read; unit users see their own unit's only. Overdue first, then by due date."""
     link = aliased(TaskDepartment)  # visible_tasks correlates its own TaskDepartment subquery
-    q = (select(TaskRow, link.department_id, Department.name)
+    q = (select(TaskRow.id, TaskRow.label, TaskRow.title, TaskRow.document_key, link.department_id, Department.name)
          .join(link, link.task_id == TaskRow.id)
          .join(Department, Department.id == link.department_id)
          .where(link.role.in_(("lead", "responsible"))))  # fmt: skip
@@ -74,27 +74,30 @@ def outstanding(session: Session, user: UserAccount | None, today: date, unit_id
     if unit_id is not None:
         q = q.where(link.department_id == unit_id)
     pairs = list(session.execute(q))
-    keys = sorted({t.document_key for t, _, _ in pairs})
+    keys = sorted({r.document_key for r in pairs})
     titles: dict[str, str] = {k: t for k, t in session.execute(
         select(Document.key, Document.title).where(Document.key.in_(keys), Document.superseded_at.is_(None)))}  # fmt: skip
-    periods = {k: recent_periods(session, k, today) for k in keys if k in titles}
+    periods = recent_periods_many(session, [k for k in keys if k in titles], today)
     period_ids = [p.id for ps in periods.values() for p in ps]
     states: dict[tuple[int, int, int], str] = {}
-    for r in session.execute(
+    reports = (
         select(ProgressReport.task_id, ProgressReport.period_id, ProgressReport.unit_id, ProgressReport.state)
         .where(ProgressReport.period_id.in_(period_ids), ProgressReport.deleted_at.is_(None))
-    ):
+    )
+    if unit_id is not None:
+        reports = reports.where(ProgressReport.unit_id == unit_id)
+    for r in session.execute(reports):
         states[(r.task_id, r.period_id, r.unit_id)] = r.state
     out: list[Outstanding] = []
-    for task, unit, unit_name in pairs:
-        for period in periods.get(task.document_key, []):
-            state = states.get((task.id, period.id, unit))
+    for task_id, label, title, key, unit, unit_name in pairs:
+        for period in periods.get(key, []):
+            state = states.get((task_id, period.id, unit))
             if state in DONE_STATES:
                 continue
             days = (period.due_on - today).days
             out.append(Outstanding(
-                "overdue" if days < 0 else "missing", task.id, task.label, task.title, task.document_key,
-                titles[task.document_key], unit, unit_name, period.id, period.label, period.due_on, state, days,
+                "overdue" if days < 0 else "missing", task_id, label, title, key,
+                titles[key], unit, unit_name, period.id, period.label, period.due_on, state, days,
             ))  # fmt: skip
     out.sort(key=lambda o: (o.kind != "overdue", o.due_on, o.unit_name, o.task_id))
     return out
@@ -129,7 +132,11 @@ def banner(session: Session, user: UserAccount | None, today: date) -> Banner | 
     """What the reminder banner says to a unit user (None when nothing is owed or not a unit user)."""
     if user is None or user.role not in ("department", "district") or user.unit_id is None:
         return None
-    items = outstanding(session, user, today)
+    return banner_of(outstanding(session, user, today))
+
+
+def banner_of(items: list[Outstanding]) -> Banner | None:
+    """The banner for a unit user's outstanding reports (see :func:`banner`)."""
     overdue = sum(o.kind == "overdue" for o in items)
     soon = [o for o in items if o.due_soon]
     if not overdue and not soon:

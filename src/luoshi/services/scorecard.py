@@ -15,13 +15,13 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, case, func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, case, event, func, or_, select, tuple_
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from luoshi.assessment import Assessment, Goal, Point, assess, pick
 from luoshi.registry.models import (
@@ -33,6 +33,7 @@ from luoshi.registry.models import (
     TaskRow,
 )
 from luoshi.registry.tracking import (
+    ApiToken,
     AuditEntry,
     Observation,
     ProgressReport,
@@ -40,9 +41,11 @@ from luoshi.registry.tracking import (
     ReportingPeriod,
     TargetAssignment,
     UserAccount,
+    WebSession,
 )
 from luoshi.services.access import visible_tasks
 
+_T = TypeVar("_T")
 DUE_SOON_DAYS = 60
 CACHE_SECONDS = 60.0  # safety net for edits that leave no new row behind
 NO_REPORT = "no_report"
@@ -113,6 +116,23 @@ class Snapshot:
     departments: dict[int, str]
     tasks: dict[int, TaskFact]
     targets: dict[int, TargetFact]
+    # figures derived from this snapshot (per user scope), kept as long as the snapshot is
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def derived(self, key: Any, make: Callable[[], _T]) -> _T:
+        """``make()``, computed once per snapshot and ``key`` (concurrent callers wait for it)."""
+        try:
+            found: _T = self.memo[key]
+            return found
+        except KeyError:
+            pass
+        with _lock:
+            flight = self.memo.setdefault(("flight", key), threading.Lock())
+        with flight:
+            if key not in self.memo:
+                self.memo[key] = make()
+            value: _T = self.memo[key]
+        return value
 
 
 # ---------------------------------------------------------------- building the snapshot
@@ -133,27 +153,37 @@ def corrections(session: Session, kind: str, ids: list[int] | None = None) -> di
     return out
 
 
-def _latest_reports(session: Session, states: tuple[str, ...]) -> dict[int, dict[str, Any]]:
-    """Per task, the report of the latest period among those in ``states``."""
-    ranked = (
-        select(
-            ProgressReport.task_id, ProgressReport.status, ProgressReport.percent,
-            ProgressReport.narrative, ProgressReport.state, ReportingPeriod.label,
-            func.row_number().over(
-                partition_by=ProgressReport.task_id,
-                order_by=(ReportingPeriod.ends_on.desc(), ProgressReport.id.desc()),
-            ).label("rank"),
-        )  # fmt: skip
-        .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
-        .where(ProgressReport.deleted_at.is_(None), ProgressReport.state.in_(states))
-        .subquery()
+def _latest_by_state(session: Session, wanted: dict[str, tuple[str, ...]]) -> dict[str, dict[int, dict[str, Any]]]:
+    """For each name in ``wanted``: per task, the report of the latest period (ties: the highest
+    id) among the reports in those states. One pass over narrow rows, picked in Python (a window
+    function sorts every report, several times slower on SQLite), then the chosen rows' text."""
+    periods = {pid: (ends_on, label) for pid, ends_on, label in session.execute(
+        select(ReportingPeriod.id, ReportingPeriod.ends_on, ReportingPeriod.label))}  # fmt: skip
+    every = sorted({s for states in wanted.values() for s in states})
+    best: dict[str, dict[int, tuple[Any, int]]] = {name: {} for name in wanted}
+    rows = session.execute(
+        select(ProgressReport.task_id, ProgressReport.period_id, ProgressReport.id, ProgressReport.state)
+        .where(ProgressReport.deleted_at.is_(None), ProgressReport.state.in_(every))
     )
-    rows = session.execute(select(ranked).where(ranked.c.rank == 1))
-    return {
-        r.task_id: {"status": r.status, "percent": r.percent, "narrative": r.narrative,
-                    "state": r.state, "period": r.label}
-        for r in rows
-    }  # fmt: skip
+    choosers = [(best[name], frozenset(states)) for name, states in wanted.items()]
+    for task_id, period_id, report_id, state in rows:
+        key = (periods[period_id][0], report_id)
+        for chosen, states in choosers:
+            if state in states:
+                current = chosen.get(task_id)
+                if current is None or key > current:
+                    chosen[task_id] = key
+    ids = sorted({key[1] for chosen in best.values() for key in chosen.values()})
+    details: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        for r in session.execute(
+            select(ProgressReport.id, ProgressReport.status, ProgressReport.percent, ProgressReport.narrative,
+                   ProgressReport.state, ProgressReport.period_id)
+            .where(ProgressReport.id.in_(ids[start : start + 500]))
+        ):  # fmt: skip
+            details[r.id] = {"status": r.status, "percent": r.percent, "narrative": r.narrative,
+                             "state": r.state, "period": periods[r.period_id][1]}  # fmt: skip
+    return {name: {task_id: dict(details[key[1]]) for task_id, key in chosen.items()} for name, chosen in best.items()}
 
 
 def _tasks(session: Session, today: date) -> dict[int, TaskFact]:
@@ -185,8 +215,8 @@ def _tasks(session: Session, today: date) -> dict[int, TaskFact]:
             lead = fixes.get("lead", task.lead)
             rest = fixes.get("responsible", task.lead + task.others) + fixes.get("implementing", [])
             task.lead, task.others = list(lead), [n for n in dict.fromkeys(rest) if n not in lead]
-    reports = _latest_reports(session, ("submitted", "accepted"))
-    accepted = _latest_reports(session, ("accepted",))
+    latest = _latest_by_state(session, {"reports": ("submitted", "accepted"), "accepted": ("accepted",)})
+    reports, accepted = latest["reports"], latest["accepted"]
     soon = today + timedelta(days=DUE_SOON_DAYS)
     for task in tasks.values():
         task.report, task.accepted = reports.get(task.id), accepted.get(task.id)
@@ -203,6 +233,7 @@ def _series_points(session: Session, pairs: list[tuple[int, int]]) -> dict[tuple
     out: dict[tuple[int, int], tuple[float, str | None]] = {}
     month_rank = case((Observation.month.is_(None), 13), else_=Observation.month)
     for start in range(0, len(pairs), 400):  # keep each IN list well under bind limits
+        chunk = pairs[start : start + 400]
         ranked = (
             select(
                 Observation.target_id, Observation.year, Observation.value, Observation.unit,
@@ -212,7 +243,10 @@ def _series_points(session: Session, pairs: list[tuple[int, int]]) -> dict[tuple
                 ).label("rank"),
             )  # fmt: skip
             .where(
-                tuple_(Observation.target_id, Observation.year).in_(pairs[start : start + 400]),
+                tuple_(Observation.target_id, Observation.year).in_(chunk),
+                # the same again as plain IN lists: SQLite walks the index for these, not for the pairs
+                Observation.target_id.in_(sorted({t for t, _ in chunk})),
+                Observation.year.in_(sorted({y for _, y in chunk})),
                 Observation.superseded_at.is_(None),
             )
             .subquery()
@@ -314,31 +348,137 @@ def build(session: Session, today: date | None = None) -> Snapshot:
 
 _FINGERPRINT_TABLES = (
     Document, TaskRow, TargetRow, TaskDepartment, Correction, Observation, TargetAssignment,
-    ProgressReport, ProgressReportRevision, ReportingPeriod, AuditEntry,
+    ProgressReport, ProgressReportRevision, ReportingPeriod,
 )  # fmt: skip
+# audit entries of sign-ins and account changes: nothing the snapshot shows changes with them
+ACCOUNT_ACTIONS = ("login.", "logout", "session.", "password.", "token.", "user.", "setting.")
 _cache: dict[str, tuple[tuple[Any, ...], float, Snapshot]] = {}
 _lock = threading.Lock()
+_build_lock = threading.Lock()  # one build at a time: concurrent requests wait for it, not redo it
+
+
+def _fingerprint_query() -> Any:
+    changes = (
+        select(AuditEntry.id)
+        .where(~or_(*(AuditEntry.action.startswith(p, autoescape=True) for p in ACCOUNT_ACTIONS)))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    maxima = (select(func.max(m.id)).scalar_subquery() for m in _FINGERPRINT_TABLES)
+    return select(*maxima, changes)
+
+
+_FINGERPRINT = _fingerprint_query()  # built once: every request runs it
 
 
 def fingerprint(session: Session) -> tuple[Any, ...]:
-    """Highest id of each table the snapshot reads (each an index lookup), and the day."""
-    row = session.execute(select(*(select(func.max(m.id)).scalar_subquery() for m in _FINGERPRINT_TABLES))).one()
+    """Highest id of each table the snapshot reads (each an index lookup), and of the audit
+    entries of register changes (which catch edits in place), and the day: one query."""
+    row = session.execute(_FINGERPRINT).one()
     return (*row, date.today())
+
+
+# ---------------------------------------------------------------- writes in this transaction
+
+
+def _register_changes(session: Session) -> bool:
+    # a session's last_seen_at or a token's last_used_at is no change to the register
+    return any(not isinstance(o, (WebSession, ApiToken)) for o in (*session.new, *session.dirty, *session.deleted))
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    if _register_changes(session):
+        session.info["wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session: Session) -> None:
+    session.info.pop("wrote", None)
+
+
+def wrote(session: Session) -> bool:
+    """Whether this session's open transaction has written: what it reads then is not what
+    others see, and must not be cached (its ids may even be reused after a rollback)."""
+    return bool(session.info.get("wrote")) or _register_changes(session)
+
+
+def _db_key(session: Session) -> str:
+    bind = session.get_bind()
+    return str(bind.url) if isinstance(bind, Engine) else str(bind.engine.url)
 
 
 def snapshot(session: Session) -> Snapshot:
     """The cached snapshot for this database, rebuilt when the register changed."""
-    bind = session.get_bind()
-    key = str(bind.url) if isinstance(bind, Engine) else str(bind.engine.url)
+    if wrote(session):
+        return build(session)  # this transaction's own view, kept to itself
+    key = _db_key(session)
     mark = fingerprint(session)
-    with _lock:
-        cached = _cache.get(key)
+
+    def fresh() -> Snapshot | None:
+        with _lock:
+            cached = _cache.get(key)
         if cached and cached[0] == mark and time.monotonic() - cached[1] < CACHE_SECONDS:
             return cached[2]
-    built = build(session)
-    with _lock:
-        _cache[key] = (mark, time.monotonic(), built)
+        return None
+
+    found = fresh()
+    if found is not None:
+        return found
+    with _build_lock:
+        found = fresh()  # built by another request while this one waited
+        if found is not None:
+            return found
+        built = build(session)
+        with _lock:
+            _cache[key] = (mark, time.monotonic(), built)
     return built
+
+
+_derived: dict[str, tuple[tuple[Any, ...], float, dict[Any, Any]]] = {}
+MAX_DERIVED = 2000  # values kept per register version
+_flights: dict[tuple[Any, ...], threading.Lock] = {}
+
+
+def remember(session: Session, key: Any, make: Callable[[], _T]) -> _T:
+    """``make()``, computed once per register version (the :func:`fingerprint`, as for the
+    snapshot) and ``key``, which must name everything else the value depends on."""
+    if wrote(session):
+        return make()
+    db = _db_key(session)
+    mark = fingerprint(session)
+    with _lock:
+        entry = _derived.get(db)
+        if entry is None or entry[0] != mark or time.monotonic() - entry[1] >= CACHE_SECONDS:
+            entry = _derived[db] = (mark, time.monotonic(), {})
+        values = entry[2]
+        if key in values:
+            found: _T = values[key]
+            return found
+    # one request computes, the others asking for the same value at the same time wait for it
+    with _lock:
+        flight = _flights.setdefault((db, mark, key), threading.Lock())
+    with flight:
+        with _lock:
+            if key in values and _derived.get(db) is entry:
+                found = values[key]
+                return found
+        value = make()
+        with _lock:
+            if _derived.get(db) is entry:
+                if len(values) >= MAX_DERIVED:
+                    values.clear()
+                values[key] = value
+            _flights.pop((db, mark, key), None)
+    return value
 
 
 def visible_task_ids(session: Session, user: UserAccount | None) -> set[int] | None:
@@ -346,3 +486,15 @@ def visible_task_ids(session: Session, user: UserAccount | None) -> set[int] | N
     if user is None or user.role in ("admin", "office", "viewer"):
         return None
     return set(session.scalars(visible_tasks(user, select(TaskRow.id))))
+
+
+def scope_key(user: UserAccount | None) -> tuple[str, int | None]:
+    """What decides which tasks ``user`` sees: everyone of a role sees the same, unit users their unit's."""
+    if user is None or user.role in ("admin", "office", "viewer"):
+        return ("all", None)
+    return (user.role, user.unit_id)
+
+
+def visible_in(snap: Snapshot, session: Session, user: UserAccount | None) -> set[int] | None:
+    """:func:`visible_task_ids`, remembered with the snapshot (it reads the same tables)."""
+    return snap.derived(("visible", scope_key(user)), lambda: visible_task_ids(session, user))

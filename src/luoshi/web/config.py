@@ -30,6 +30,7 @@ class Settings:
     max_upload_bytes: int
     idle_minutes: int
     public_pages: bool  # 信息公开: read-only pages for everyone
+    threads: int = 4  # request threads per worker process
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -39,4 +40,5 @@ class Settings:
             max_upload_bytes=_int("LUOSHI_MAX_UPLOAD_MB", 20) * 1024 * 1024,
             idle_minutes=_int("LUOSHI_IDLE_MINUTES", 30),
             public_pages=os.environ.get("LUOSHI_PUBLIC_PAGES", "1") not in ("0", "false", "no"),
+            threads=max(1, _int("LUOSHI_THREADS", 4)),
         )

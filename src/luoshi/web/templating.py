@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.web.deps import csrf_token
@@ -36,3 +37,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
     ctx: dict[str, Any] = {"user": getattr(request.state, "viewer", None), "csrf_token": csrf_token(request)}
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def render_fragment(name: str, context: dict[str, Any]) -> Markup:
+    """A template rendered on its own (no request, user or CSRF token), to cache and embed."""
+    return Markup(templates.get_template(name).render(context))

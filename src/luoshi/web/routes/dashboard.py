@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.reports.dashboard import summarize
 from luoshi.services import scorecard
 from luoshi.services.scorecard import NO_REPORT
 from luoshi.web.deps import DbDep, RequiredUser
-from luoshi.web.templating import STATUS_LABELS, TARGET_STATUS_LABELS, render
+from luoshi.web.templating import STATUS_LABELS, TARGET_STATUS_LABELS, render, render_fragment
 
 router = APIRouter(tags=["dashboard"])
 
@@ -53,15 +54,32 @@ def charts(data: dict[str, Any]) -> dict[str, Any]:
 
 def dashboard_data(db: DbDep, user: RequiredUser) -> dict[str, Any]:
     snap = scorecard.snapshot(db)
-    visible = scorecard.visible_task_ids(db, user)
-    return summarize(snap, visible, unit_id=user.unit_id if visible is not None else None)
+    return _figures(snap, db, user)[0]
+
+
+def _figures(snap: scorecard.Snapshot, db: DbDep, user: RequiredUser) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The dashboard's figures and charts, computed once per snapshot and user scope."""
+
+    def make() -> tuple[dict[str, Any], dict[str, Any]]:
+        visible = scorecard.visible_in(snap, db, user)
+        data = summarize(snap, visible, unit_id=user.unit_id if visible is not None else None)
+        return data, charts(data)
+
+    return snap.derived(("dashboard", scorecard.scope_key(user)), make)
 
 
 @router.get("/", include_in_schema=False)
 def dashboard(request: Request, db: DbDep, user: RequiredUser) -> Response:
-    data = dashboard_data(db, user)
-    context = {
-        "d": data, "chart": charts(data), "task_order": TASK_ORDER, "task_labels": TASK_LABELS,
-        "target_order": TARGET_ORDER, "scoped": user.role in ("department", "district"),
-    }  # fmt: skip
-    return render(request, "dashboard.html", context)
+    snap = scorecard.snapshot(db)
+    viewer = request.state.viewer
+
+    def make() -> Markup:
+        data, chart = _figures(snap, db, user)
+        context = {
+            "d": data, "chart": chart, "task_order": TASK_ORDER, "task_labels": TASK_LABELS,
+            "target_order": TARGET_ORDER, "scoped": user.role in ("department", "district"), "user": viewer,
+        }  # fmt: skip
+        return render_fragment("dashboard_body.html", context)
+
+    body = snap.derived(("dashboard page", scorecard.scope_key(user), viewer.unit_name), make)
+    return render(request, "dashboard.html", {"body": body})

@@ -66,6 +66,7 @@ def upload(request: Request, db: DbDep, user: RequiredUser, file: Annotated[Uplo
             raise
         db.rollback()
         return _page(request, db, 400, error=str(exc))
+    db.commit()  # before rendering the page: on SQLite other writers wait while this one is open
     note = (f"{name}：已导入 {report.stored} 条，关联目标 {report.linked} 条，单位换算 {report.converted} 条，"
             f"替代旧值 {report.superseded} 条")  # fmt: skip
     return _page(request, db, notice=note)

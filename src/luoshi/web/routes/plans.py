@@ -7,13 +7,14 @@ from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from luoshi.reports.plan import plan_tree, source_excerpt
 from luoshi.services import scorecard
 from luoshi.services.access import NotFound, get_task
 from luoshi.web.deps import DbDep, RequiredUser
-from luoshi.web.templating import render
+from luoshi.web.templating import render, render_fragment
 
 router = APIRouter(tags=["plans"])
 
@@ -38,7 +39,7 @@ def plan_rows(snap: scorecard.Snapshot, visible: set[int] | None) -> list[dict[s
 @router.get("/plans", include_in_schema=False)
 def plans(request: Request, db: DbDep, user: RequiredUser) -> Response:
     snap = scorecard.snapshot(db)
-    rows = plan_rows(snap, scorecard.visible_task_ids(db, user))
+    rows = plan_rows(snap, scorecard.visible_in(snap, db, user))
     return render(request, "plans.html", {"plans": rows})
 
 
@@ -47,9 +48,15 @@ def plan(request: Request, db: DbDep, user: RequiredUser, document_id: int) -> R
     snap = scorecard.snapshot(db)
     if document_id not in snap.documents:
         raise NotFound(f"plan {document_id} not found")
-    document, root = plan_tree(db, snap, document_id, scorecard.visible_task_ids(db, user))
-    context = {"document": document, "root": root, "source_base": "/plans/items"}
-    return render(request, "plan.html", context)
+
+    def make() -> tuple[str, Markup]:
+        document, root = plan_tree(db, snap, document_id, scorecard.visible_in(snap, db, user))
+        context = {"document": document, "root": root, "source_base": "/plans/items"}
+        return document.title, render_fragment("plan_body.html", context)
+
+    # the tree is the page's cost: rendered once per snapshot, plan and user scope
+    title, body = snap.derived(("plan page", document_id, scorecard.scope_key(user)), make)
+    return render(request, "plan.html", {"title": title, "body": body})
 
 
 @router.get("/plans/items/{kind}/{item_id}/source", include_in_schema=False)

@@ -3,18 +3,20 @@ comments, report saving and submission, and attachment download. Every rule is t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from luoshi.errors import LuoshiError
 from luoshi.registry import review
-from luoshi.registry.models import Department, Document, TaskRow
+from luoshi.registry.models import Department, Document, TaskDepartment, TaskRow
 from luoshi.registry.tracking import (
     PROGRESS_STATUSES,
     AuditEntry,
@@ -22,13 +24,13 @@ from luoshi.registry.tracking import (
     ReportingPeriod,
     UserAccount,
 )
-from luoshi.services import progress, reminders
+from luoshi.services import progress, reminders, scorecard
 from luoshi.services.access import Forbidden, NotFound, get_task, is_office, visible_tasks
 from luoshi.web.deps import DbDep, RequiredUser, client_ip
 from luoshi.web.templating import render
 
 router = APIRouter(tags=["tasks"])
-PAGE_SIZE = 200
+PAGE_SIZE = 50
 CONTEXT_CHARS = 300  # characters of the plan shown around a task's sentence
 
 
@@ -38,53 +40,132 @@ def source_excerpt(text: str, start: int, end: int, context: int = CONTEXT_CHARS
     return {"before": text[max(0, start - context):start], "mark": text[start:end], "after": text[end:end + context]}
 
 
-def latest_reports(db: Session, task_ids: list[int], unit_id: int | None) -> dict[int, ProgressReport]:
-    """The newest-period report per task (of one unit, when given)."""
-    if not task_ids:
+def latest_reports(db: Session, task_ids: list[int] | Select[Any], unit_id: int | None) -> dict[int, LatestReport]:
+    """The newest-period report per task (of one unit, when given): one ranked query.
+    ``task_ids`` is a list of ids or a select of task ids."""
+    if isinstance(task_ids, list) and not task_ids:
         return {}
-    q = (select(ProgressReport).join(ReportingPeriod)
-         .where(ProgressReport.task_id.in_(task_ids), ProgressReport.deleted_at.is_(None))
-         .order_by(ReportingPeriod.starts_on.desc(), ProgressReport.updated_at.desc()))  # fmt: skip
+    ranked = (
+        select(
+            ProgressReport.task_id, ProgressReport.status, ProgressReport.percent, ProgressReport.state,
+            ReportingPeriod.label,
+            func.row_number().over(
+                partition_by=ProgressReport.task_id,
+                order_by=(ReportingPeriod.starts_on.desc(), ProgressReport.updated_at.desc(), ProgressReport.id.desc()),
+            ).label("rank"),
+        )  # fmt: skip
+        .join(ReportingPeriod, ReportingPeriod.id == ProgressReport.period_id)
+        .where(ProgressReport.task_id.in_(task_ids), ProgressReport.deleted_at.is_(None))
+    )
     if unit_id is not None:
-        q = q.where(ProgressReport.unit_id == unit_id)
-    out: dict[int, ProgressReport] = {}
-    for r in db.scalars(q):
-        out.setdefault(r.task_id, r)
-    return out
+        ranked = ranked.where(ProgressReport.unit_id == unit_id)
+    sub = ranked.subquery()
+    rows = db.execute(select(sub.c.task_id, sub.c.status, sub.c.percent, sub.c.state, sub.c.label).where(sub.c.rank == 1))
+    return {r.task_id: LatestReport(r.status, r.percent, r.state, r.label) for r in rows}
+
+
+@dataclass(frozen=True)
+class LatestReport:
+    status: str
+    percent: int
+    state: str
+    period_label: str
 
 
 def _unit_of(user: UserAccount) -> int | None:
     return user.unit_id if user.role in ("department", "district") else None
 
 
+def task_leads(db: Session, task_ids: list[int]) -> dict[int, list[str]]:
+    """Per task, its lead units, else its first three responsible units (one query)."""
+    lead: dict[int, list[str]] = {i: [] for i in task_ids}
+    responsible: dict[int, list[str]] = {i: [] for i in task_ids}
+    if task_ids:
+        q = (select(TaskDepartment.task_id, TaskDepartment.role, Department.name)
+             .join(Department, Department.id == TaskDepartment.department_id)
+             .where(TaskDepartment.task_id.in_(task_ids))
+             .order_by(TaskDepartment.task_id, TaskDepartment.position, TaskDepartment.id))  # fmt: skip
+        for task_id, role, name in db.execute(q):
+            if role == "lead":
+                lead[task_id].append(name)
+            elif role == "responsible":
+                responsible[task_id].append(name)
+    return {i: lead[i] or responsible[i][:3] for i in task_ids}
+
+
+def _query_string(filters: dict[str, str], page: int) -> str:
+    return urlencode({**{k: v for k, v in filters.items() if v}, "page": page})
+
+
 @router.get("/tasks", include_in_schema=False)
 def task_list(request: Request, db: DbDep, user: RequiredUser, plan: str = "", status: str = "",
               overdue: str = "", page: int = 1) -> Response:  # fmt: skip
+    """The task list, PAGE_SIZE rows a page; an HTMX request for a later page gets just its rows
+    (with the link to the next), which the "more" row swaps itself for. What a page shows is
+    computed once per register version and user scope (see scorecard.remember)."""
     today = reminders.local_today()
-    q = visible_tasks(user, select(TaskRow, Document.title).join(Document, Document.id == TaskRow.document_id))
-    if plan:
-        q = q.where(TaskRow.document_key == plan)
-    rows: list[tuple[TaskRow, str]] = [(t, d) for t, d in db.execute(q.order_by(TaskRow.document_id, TaskRow.id))]
-    latest = latest_reports(db, [t.id for t, _ in rows], _unit_of(user))
-    if status:
-        rows = [(t, d) for t, d in rows if (latest[t.id].status if t.id in latest else "none") == status]
-    late = {o.task_id for o in reminders.outstanding(db, user, today) if o.kind == "overdue"}
-    if overdue:
-        rows = [(t, d) for t, d in rows if t.id in late]
-    plans = db.execute(
-        visible_tasks(user, select(TaskRow.document_key, Document.title).join(Document, Document.id == TaskRow.document_id))
-        .distinct().order_by(Document.title)
-    ).all()  # fmt: skip
     page = max(1, page)
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    leads = {t.id: [x.department.name for x in t.links if x.role == "lead"] or
-             [x.department.name for x in t.links if x.role == "responsible"][:3] for t, _ in shown}  # fmt: skip
-    return render(request, "tasks.html", {
-        "rows": shown, "total": len(rows), "page": page, "pages": max(1, -(-len(rows) // PAGE_SIZE)),
-        "latest": latest, "late": late, "leads": leads, "plans": plans,
-        "filters": {"plan": plan, "status": status, "overdue": overdue},
-        "banner": reminders.banner(db, user, today), "statuses": PROGRESS_STATUSES,
-    })  # fmt: skip
+    key = ("tasks", scorecard.scope_key(user), _unit_of(user), plan, status, overdue, page, today)
+    context = scorecard.remember(db, key, lambda: _task_list_context(db, user, plan, status, overdue, page, today))
+    if request.headers.get("hx-request") and page > 1:
+        return render(request, "tasks_rows.html", context)
+    return render(request, "tasks.html", context)
+
+
+def _task_list_context(db: Session, user: UserAccount, plan: str, status: str, overdue: str, page: int,
+                       today: date) -> dict[str, Any]:  # fmt: skip
+    unit = _unit_of(user)
+    visible = visible_tasks(user, select(TaskRow.id))
+    ids_q = visible.where(TaskRow.document_key == plan) if plan else visible
+    every = db.execute(visible.add_columns(TaskRow.document_key, TaskRow.document_id)
+                       .order_by(TaskRow.document_id, TaskRow.id)).all()  # fmt: skip
+    ids: list[int] = [i for i, key, _ in every if not plan or key == plan]
+    owed = reminders.outstanding(db, user, today)
+    late = {o.task_id for o in owed if o.kind == "overdue"}
+    latest: dict[int, LatestReport] = {}
+    if status:
+        latest = latest_reports(db, ids_q.with_only_columns(TaskRow.id), unit)
+        ids = [i for i in ids if (latest[i].status if i in latest else "none") == status]
+    if overdue:
+        ids = [i for i in ids if i in late]
+    pages = max(1, -(-len(ids) // PAGE_SIZE))
+    shown_ids = ids[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    if not status:
+        latest = latest_reports(db, shown_ids, unit)
+    else:
+        latest = {i: latest[i] for i in shown_ids if i in latest}
+    by_id = {}
+    if shown_ids:
+        cols = (TaskRow.id, TaskRow.label, TaskRow.title, TaskRow.text, TaskRow.deadline_text, Document.title)
+        q = select(*cols).join(Document, Document.id == TaskRow.document_id).where(TaskRow.id.in_(shown_ids))
+        by_id = {r[0]: (TaskLine(*r[:5]), r[5]) for r in db.execute(q)}
+    doc_keys: dict[int, set[str]] = {}
+    for _, key, doc_id in every:
+        doc_keys.setdefault(doc_id, set()).add(key)
+    titles = dict(db.execute(select(Document.id, Document.title).where(Document.id.in_(list(doc_keys)))).all())
+    plans = sorted({(key, titles[d]) for d, keys in doc_keys.items() if d in titles for key in keys},
+                   key=lambda p: (p[1], p[0]))  # fmt: skip
+    filters = {"plan": plan, "status": status, "overdue": overdue}
+    return {
+        "rows": [by_id[i] for i in shown_ids if i in by_id], "total": len(ids), "page": page, "pages": pages,
+        "latest": latest, "late": late & set(shown_ids), "leads": task_leads(db, shown_ids), "filters": filters,
+        "statuses": PROGRESS_STATUSES, "plans": plans,
+        "banner": reminders.banner_of(owed) if unit is not None else None,
+        "next_query": _query_string(filters, page + 1) if page < pages else None,
+        "remaining": max(0, len(ids) - page * PAGE_SIZE),
+        "page_query": lambda n: _query_string(filters, n),
+    }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """What the task list shows of a task."""
+
+    id: int
+    label: str
+    title: str
+    text: str
+    deadline_text: str | None
 
 
 def _timeline(db: Session, report_ids: list[int]) -> dict[int, list[AuditEntry]]:

@@ -24,7 +24,12 @@ TARGET_STATUS_LABELS = {
     "achieved": "已实现", "on_track": "进展顺利", "at_risk": "存在风险", "off_track": "进度滞后",
     "no_data": "暂无数据",
 }  # fmt: skip
+COMPARATOR_LABELS = {
+    ">=": "≥", "<=": "≤", "=": "=", "≈": "约", "decrease_by": "下降", "increase_by": "提高",
+    "delegated": "完成上级下达任务",
+}  # fmt: skip
 templates.env.globals.update(
+    COMPARATOR_LABELS=COMPARATOR_LABELS,
     ROLE_LABELS=ROLE_LABELS,
     STATUS_LABELS=STATUS_LABELS,
     STATE_LABELS=STATE_LABELS,

@@ -32,9 +32,7 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import re
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,11 +40,9 @@ from typing import Any
 try:
     from benchmarks import extraction_quality as eq
     from benchmarks import heldout_quality as hq
-    from benchmarks import scoring
 except ImportError:  # run as a script: benchmarks/ itself is sys.path[0]
     import extraction_quality as eq  # type: ignore[no-redef,import-not-found,unused-ignore]
     import heldout_quality as hq  # type: ignore[no-redef,import-not-found,unused-ignore]
-    import scoring  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 DEFAULT_HELDOUT2 = eq.ROOT / "tests" / "heldout2"
 
@@ -120,45 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{len(gold_files)} gold files, {len(problems)} problem(s)")
         return 1 if problems else 0
 
-    aliases = (
-        scoring.load_department_aliases(args.departments) if args.departments.exists() else None
-    )
-    timings: dict[str, float] = {}
-
-    if args.prediction is not None:
-        saved: dict[str, Any] = json.loads(args.prediction.read_text(encoding="utf-8"))
-
-        def predictions(source: str) -> Sequence[Mapping[str, Any]]:
-            return scoring.documents_for_source(saved, source)
-
-    else:
-        extract = eq.load_extractor()
-
-        def predictions(source: str) -> Sequence[Mapping[str, Any]]:
-            path = args.heldout_dir / source
-            start = time.perf_counter()
-            output = extract([path])
-            timings[source] = time.perf_counter() - start
-            return list(output.get("documents") or [])
-
-    results = eq.evaluate(gold_files, predictions, aliases)
-    if args.json:
-        out = eq.to_json(results, args.show_errors)
-        if timings:
-            out["timings_s"] = {k: round(v, 3) for k, v in timings.items()}
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
-    print(eq.render_table(results), end="")
-    if timings:
-        print()
-        for source, seconds in timings.items():
-            print(f"extraction time {source:<34} {seconds:7.3f} s")
-        print(f"extraction time {'total':<34} {sum(timings.values()):7.3f} s")
-    if args.show_errors:
-        print()
-        print(eq.render_errors(results), end="")
-    return 0
-
+    return hq.run(args, gold_files)
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -67,7 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    gold_files = load_heldout_gold(args.heldout_dir)
+    return run(args)
+
+
+def run(args: argparse.Namespace, gold_files: list[Any] | None = None) -> int:
+    """Score the folder named by ``args`` (shared with heldout2_quality.py)."""
+    gold_files = gold_files if gold_files is not None else load_heldout_gold(args.heldout_dir)
     aliases = (
         scoring.load_department_aliases(args.departments) if args.departments.exists() else None
     )
@@ -100,8 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if timings:
         print()
         for source, seconds in timings.items():
-            print(f"extraction time {source:<28} {seconds:7.3f} s")
-        print(f"extraction time {'total':<28} {sum(timings.values()):7.3f} s")
+            print(f"extraction time {source:<34} {seconds:7.3f} s")
+        print(f"extraction time {'total':<34} {sum(timings.values()):7.3f} s")
     if args.show_errors:
         print()
         print(eq.render_errors(results), end="")

@@ -110,9 +110,12 @@ def upgrade(url: str | Engine | None = None, revision: str = "head") -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits when the block ends normally and rolls back on any exception."""
-    session = sessionmaker(bind=engine, expire_on_commit=False)()
+def session_scope(bind: Engine | sessionmaker[Session]) -> Iterator[Session]:
+    """A session that commits when the block ends normally and rolls back on any exception.
+
+    ``bind``: an engine, or a sessionmaker the caller keeps (the web app has one)."""
+    maker = bind if isinstance(bind, sessionmaker) else sessionmaker(bind=bind, expire_on_commit=False)
+    session = maker()
     try:
         yield session
         session.commit()

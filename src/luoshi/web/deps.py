@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from luoshi.errors import LuoshiError
+from luoshi.registry.db import session_scope
 from luoshi.registry.models import utcnow
 from luoshi.registry.tracking import UserAccount, WebSession
 from luoshi.services import accounts
@@ -53,15 +54,8 @@ class CsrfError(LuoshiError):
 
 def get_db(request: Request) -> Iterator[Session]:
     maker: sessionmaker[Session] = request.app.state.sessionmaker
-    session = maker()
-    try:
+    with session_scope(maker) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DbDep = Annotated[Session, Depends(get_db)]

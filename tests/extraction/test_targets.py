@@ -323,3 +323,11 @@ def test_speed() -> None:
     start = time.perf_counter()
     extract_targets(text)
     assert time.perf_counter() - start < 1.0
+
+
+def test_routine_frequencies_are_not_targets() -> None:
+    from luoshi.extraction.targets import extract_targets
+
+    assert extract_targets("各级河长每月巡河不少于1次，每季度召开一次联席会议。") == []
+    (recurring,) = extract_targets("构建绿色制造体系，每年建设省级以上绿色工厂10家。")
+    assert (recurring.value, recurring.unit, recurring.recurring) == (10, "家", True)

@@ -325,10 +325,16 @@ def _clause(sent: str, pos: int, end: int) -> tuple[int, int]:
     return cs, ce
 
 
+ROUTINE_FREQUENCY = re.compile(r"每(?:日|天|周|旬|月|季度?|半年)")
+
+
 def _emit(st: _State, ctx: _Ctx, span: tuple[int, int], indicator: str, scope: str | None,
           comparator: Comparator, value: float | None, unit: str | None, pos: int,
           baseline: int | None = None) -> None:  # fmt: skip
     indicator = _TRAIL_TRIM.sub("", indicator)
+    clause = ctx.sent[span[0] : span[1]]
+    if unit == "次" and ROUTINE_FREQUENCY.search(clause):
+        return  # 每月巡河不少于1次: a routine duty's frequency, not a plan target
     if (
         len(indicator) < 2
         or len(indicator) > 64

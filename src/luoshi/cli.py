@@ -376,13 +376,15 @@ def _indicators() -> typer.Typer:
 app.add_typer(_indicators(), name="indicators")
 
 
-def _digest() -> Callable[..., None]:
-    from luoshi.services.reminders import digest_command
+@app.command()
+def digest(
+    date_: Annotated[str | None, typer.Option("--date", help="Day to report on, YYYY-MM-DD (default: today, China time).")] = None,
+    folder: Annotated[Path | None, typer.Option(help="Write here instead of the folder in the digest setting.")] = None,
+) -> None:
+    """Write the daily digest of due-soon and overdue reports, one file per unit."""
+    from luoshi.services.reminders import digest_command  # loads the register only when used
 
-    return digest_command
-
-
-app.command("digest", help="Write the daily digest of due-soon and overdue reports, one file per unit.")(_digest())
+    digest_command(date_, folder)
 
 
 if __name__ == "__main__":  # pragma: no cover

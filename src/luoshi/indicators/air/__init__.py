@@ -5,18 +5,34 @@ Two generations of standards (``"2012"``: GB 3095-2012 / HJ 633-2012 / HJ 663-20
 each date gets the generation in force on it. See docs/indicators-air.md.
 """
 
-from luoshi.indicators.air.annual import moving_average, percentile
-from luoshi.indicators.air.events import Event, read_events
-from luoshi.indicators.air.iaqi import aqi_from, aqi_of, category, iaqi, level
-from luoshi.indicators.air.pipeline import AirResult, evaluate_file, evaluate_frame
-from luoshi.indicators.air.reader import Exclusions, read_hourly
-from luoshi.indicators.air.standards import (
-    BREAKPOINTS,
-    LIMITS,
-    Generation,
-    generation_for,
-    limits_for,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# `iaqi` is both a submodule and a function: import the function now, or the submodule
+# would shadow it once loaded.
+from luoshi.indicators.air.iaqi import iaqi
+
+# Names load on first use, so that `luoshi --help` and the CLI's other commands do not pay
+# for numpy and polars (PEP 562).
+_EXPORTS = {
+    "moving_average": "annual", "percentile": "annual",
+    "Event": "events", "read_events": "events",
+    "aqi_from": "iaqi", "aqi_of": "iaqi", "category": "iaqi", "level": "iaqi",
+    "AirResult": "pipeline", "evaluate_file": "pipeline", "evaluate_frame": "pipeline",
+    "Exclusions": "reader", "read_hourly": "reader",
+    "BREAKPOINTS": "standards", "LIMITS": "standards", "Generation": "standards",
+    "generation_for": "standards", "limits_for": "standards",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "BREAKPOINTS",

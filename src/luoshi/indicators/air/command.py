@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from luoshi.indicators.air.run import run
 from luoshi.indicators.air.standards import parse_generation
 
 
@@ -55,6 +54,8 @@ def air_command(
     ] = None,
 ) -> None:
     """Air quality per HJ 633 / GB 3095 / HJ 663: daily AQI, annual statistics, 优良天数比例."""
+    from luoshi.indicators.air.run import run  # numpy and polars load only when computing
+
     try:
         gen = parse_generation(standard)
     except ValueError as exc:

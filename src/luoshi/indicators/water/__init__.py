@@ -3,26 +3,28 @@
 See docs/indicators-water.md for the clauses each rule follows.
 """
 
-from luoshi.indicators.water.evaluate import (
-    Evaluation,
-    SectionResult,
-    annual_means,
-    classify_frame,
-    evaluate_means,
-    evaluate_section,
-    shares,
-)
-from luoshi.indicators.water.limits import (
-    CLASS_LABELS,
-    EVALUATED_ITEMS,
-    ITEMS,
-    REFERENCE_ITEMS,
-    TABLE_1,
-    classify,
-    exceedance_multiple,
-)
-from luoshi.indicators.water.samples import ReadReport, parse_samples, read_samples
-from luoshi.indicators.water.synthetic import synthetic_samples, write_synthetic_csv
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Names load on first use (PEP 562): the CLI's other commands do not pay for numpy and polars.
+_EXPORTS = {
+    **dict.fromkeys(("Evaluation", "SectionResult", "annual_means", "classify_frame", "evaluate_means",
+                     "evaluate_section", "shares"), "evaluate"),
+    **dict.fromkeys(("CLASS_LABELS", "EVALUATED_ITEMS", "ITEMS", "REFERENCE_ITEMS", "TABLE_1", "classify",
+                     "exceedance_multiple"), "limits"),
+    **dict.fromkeys(("ReadReport", "parse_samples", "read_samples"), "samples"),
+    **dict.fromkeys(("synthetic_samples", "write_synthetic_csv"), "synthetic"),
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "CLASS_LABELS",

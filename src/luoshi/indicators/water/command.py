@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from luoshi.indicators.water.evaluate import Evaluation, annual_means, evaluate_means
-from luoshi.indicators.water.limits import CLASS_LABELS
-from luoshi.indicators.water.samples import ReadReport, read_samples
+if TYPE_CHECKING:  # the computing modules load with numpy and polars only when used
+    from luoshi.indicators.water.evaluate import Evaluation
+    from luoshi.indicators.water.samples import ReadReport
 
 
 def water_command(
@@ -77,6 +77,9 @@ def water_command(
 
 def evaluate_file(path: Path, year: int | None = None) -> dict[str, Any]:
     """Read, validate and evaluate a sample file; the JSON-ready result of the command."""
+    from luoshi.indicators.water.evaluate import annual_means, evaluate_means
+    from luoshi.indicators.water.samples import read_samples
+
     samples, report = read_samples(path)
     years = sorted(set(samples["date"].dt.year().to_list()))
     evaluation = evaluate_means(annual_means(samples, year))
@@ -86,6 +89,8 @@ def evaluate_file(path: Path, year: int | None = None) -> dict[str, Any]:
 def _as_dict(
     ev: Evaluation, report: ReadReport, years: list[int], year: int | None
 ) -> dict[str, Any]:
+    from luoshi.indicators.water.limits import CLASS_LABELS
+
     sections = {
         name: {
             "class": s.label,

@@ -110,6 +110,27 @@ def upgrade(url: str | Engine | None = None, revision: str = "head") -> None:
 
 
 @contextmanager
+def sqlite_write_lock(bind: Engine | None) -> Iterator[None]:
+    """Hold an exclusive file lock beside a SQLite database while writing.
+
+    SQLite lets one writer in at a time and makes the others poll with growing sleeps, which
+    gives long tails when several processes write at once; a blocking ``flock`` queues them
+    and wakes the next at once. Other databases have real row locks: nothing to do."""
+    path = bind.url.database if bind is not None and bind.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{path}.write-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
 def session_scope(bind: Engine | sessionmaker[Session]) -> Iterator[Session]:
     """A session that commits when the block ends normally and rolls back on any exception.
 

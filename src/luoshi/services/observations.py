@@ -162,11 +162,17 @@ class Context:
         """Live targets (with corrections) and city names; the unit of each (indicator, region)
         in ``series`` that already has observations (looked up by those series, not by reading
         every observation)."""
+        series = list(series)
         fixes = corrections(session, "target")
         targets: dict[str, list[TargetRef]] = {}
         live = (TargetRow.superseded.is_(False), TargetRow.review_state != "rejected")
         cols = (TargetRow.id, TargetRow.indicator, TargetRow.scope, TargetRow.comparator, TargetRow.unit, TargetRow.year)
-        for tid, indicator, scope, comparator, unit, year in session.execute(select(*cols).where(*live).order_by(TargetRow.id)):
+        query = select(*cols).where(*live).order_by(TargetRow.id)
+        if series:  # only the targets the file can match: by printed or corrected indicator
+            wanted = {indicator for indicator, _ in series}
+            renamed = [tid for tid, fix in fixes.items() if fix.get("indicator") in wanted]
+            query = query.where(TargetRow.indicator.in_(wanted) | TargetRow.id.in_(renamed))
+        for tid, indicator, scope, comparator, unit, year in session.execute(query):
             fix = fixes.get(tid)
             if fix:
                 indicator, scope, comparator = fix.get("indicator", indicator), fix.get("scope", scope), fix.get("comparator", comparator)

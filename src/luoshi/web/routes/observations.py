@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.responses import Response
 
 from luoshi.errors import LuoshiError
+from luoshi.registry.db import sqlite_write_lock
 from luoshi.services import observations
 from luoshi.services.access import Forbidden
 from luoshi.web.deps import DbDep, RequiredUser, client_ip
@@ -55,9 +56,11 @@ def upload(request: Request, db: DbDep, user: RequiredUser, file: Annotated[Uplo
            link: Annotated[str, Form()] = "") -> Response:  # fmt: skip
     limit = request.app.state.settings.max_upload_bytes
     name = file.filename or "upload.csv"
+    data = file.file.read(limit + 1)
     try:
-        report = observations.upload_observations(db, user, name, file.file.read(limit + 1), limit, bool(link),
-                                                  client_ip(request))  # fmt: skip
+        with sqlite_write_lock(request.app.state.engine):
+            report = observations.upload_observations(db, user, name, data, limit, bool(link), client_ip(request))
+            db.commit()  # inside the lock; before rendering the page
     except observations.UploadRejected as exc:
         db.rollback()
         return _page(request, db, 400, error=str(exc), errors=exc.errors)
@@ -66,7 +69,6 @@ def upload(request: Request, db: DbDep, user: RequiredUser, file: Annotated[Uplo
             raise
         db.rollback()
         return _page(request, db, 400, error=str(exc))
-    db.commit()  # before rendering the page: on SQLite other writers wait while this one is open
     note = (f"{name}：已导入 {report.stored} 条，关联目标 {report.linked} 条，单位换算 {report.converted} 条，"
             f"替代旧值 {report.superseded} 条")  # fmt: skip
     return _page(request, db, notice=note)

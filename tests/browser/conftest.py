@@ -16,13 +16,22 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.web.conftest import Account, make_user, seeded_url  # noqa: F401  (shared fixtures)
+from tests.conftest import BACKENDS
+from tests.web.conftest import Account, make_user, seeded_database  # noqa: F401  (shared fixtures)
 
 CHROMIUM = os.environ.get("LUOSHI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The browser tests' own register: the live server must never wait on a write lock
+    some other test left behind in a shared one."""
+    with seeded_database(request.param, tmp_path_factory.mktemp("browser")) as url:
+        yield url
 
 
 def _free_port() -> int:
@@ -32,7 +41,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+def live_server(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     env = {**os.environ, "LUOSHI_DATABASE_URL": seeded_url}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,15 +23,22 @@ from tests.conftest import BACKENDS, fresh_database, seed
 PASSWORD = "Test-Passw0rd!"
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A register holding seeds 000, 002 and 004, migrated once per backend."""
-    with fresh_database(request.param, tmp_path_factory.mktemp("web")) as url:
+@contextmanager
+def seeded_database(backend: str, folder: Path) -> Iterator[str]:
+    """A register holding seeds 000, 002 and 004, migrated."""
+    with fresh_database(backend, folder) as url:
         engine = make_engine(url)
         upgrade(engine)
         with session_scope(engine) as session:
             import_paths(session, [seed("000"), seed("002"), seed("004")])
         engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def seeded_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One seeded register per backend, shared by the web tests of the session."""
+    with seeded_database(request.param, tmp_path_factory.mktemp("web")) as url:
         yield url
 
 

@@ -32,8 +32,9 @@ from luoshi.registry.tracking import AuditEntry, UserAccount
 
 GENESIS = "0" * 64
 CLI_ACTOR = "(命令行)"  # who did it, when a change comes from the `luoshi` command line
-# pg_advisory_xact_lock key: "luoshi audit" folded into a signed 64-bit integer
-_PG_LOCK_KEY = int.from_bytes(hashlib.sha256(b"luoshi.audit_log").digest()[:8], "big", signed=True)
+# pg_advisory_xact_lock(int4, int4): "luoshi audit" folded into a signed 32-bit integer, and
+# the schema (see record())
+_PG_LOCK_KEY32 = int.from_bytes(hashlib.sha256(b"luoshi.audit_log").digest()[:4], "big", signed=True)
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -74,7 +75,12 @@ def record(
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         # held until the transaction ends; the next statement sees what the previous holder wrote
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        # advisory locks are server-wide: mix in the schema so that registers in other
+        # schemas (or databases) of the same server never wait for this one
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key, hashtext(current_database() || '.' || current_schema()))"),
+            {"key": _PG_LOCK_KEY32},
+        )
     values = {
         "at": at or utcnow(),
         "user_id": user.id if user else None,

@@ -7,8 +7,7 @@ each date gets the generation in force on it. See docs/indicators-air.md.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from luoshi.indicators._lazy import lazy_exports
 
 # `iaqi` is both a submodule and a function: import the function now, or the submodule
 # would shadow it once loaded.
@@ -27,11 +26,7 @@ _EXPORTS = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

@@ -5,8 +5,7 @@ See docs/indicators-water.md for the clauses each rule follows.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from luoshi.indicators._lazy import lazy_exports
 
 # Names load on first use (PEP 562): the CLI's other commands do not pay for numpy and polars.
 _EXPORTS = {
@@ -19,11 +18,7 @@ _EXPORTS = {
 }  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

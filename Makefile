@@ -7,7 +7,7 @@ DB ?= luoshi.db
 PORT ?= 8000
 export LUOSHI_DATABASE_URL ?= sqlite:///$(abspath $(DB))
 
-.PHONY: setup run test lint typecheck bench clean
+.PHONY: setup run test lint typecheck bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ lint: setup  ## ruff
 typecheck: setup  ## mypy, strict on the package
 	$(BIN)/mypy
 
-test: lint typecheck  ## lint, typecheck and the test suite
+system-deps:  ## Debian's chromium for the browser tests (installed when missing and we may)
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: lint typecheck system-deps  ## lint, typecheck and the test suite
 	$(BIN)/pytest -q
 
 bench: setup  ## print the figures the README quotes

@@ -12,7 +12,6 @@ department, wherever the shipped file had it.
 
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +19,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from luoshi.errors import RegistryError
+from luoshi.extraction.departments import shipped_rows, user_rows
 from luoshi.registry.models import Department, DepartmentAlias
 
-SHIPPED = Path(__file__).resolve().parent.parent / "extraction" / "data" / "departments.csv"
 UNKNOWN_KIND = "unknown"
 
 
@@ -34,36 +32,21 @@ class DepartmentEntry:
     aliases: list[str] = field(default_factory=list)
 
 
-def read_csv(path: str | Path) -> list[DepartmentEntry]:
-    """Rows of one departments CSV (header ``canonical,kind,aliases``)."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as error:
-        raise RegistryError(f"departments file {path}: {error.strerror or error}") from error
-    entries: list[DepartmentEntry] = []
-    for number, row in enumerate(rows, start=2):
-        name = (row.get("canonical") or "").strip()
-        if not name:
-            raise RegistryError(f"departments file {path}, line {number}: empty canonical name")
-        aliases = [a.strip() for a in (row.get("aliases") or "").split("|")]
-        entries.append(
-            DepartmentEntry(
-                name=name,
-                kind=(row.get("kind") or "").strip() or UNKNOWN_KIND,
-                aliases=[a for a in dict.fromkeys(aliases) if a and a != name],
-            )
-        )
-    return entries
+def _entries(rows: list[tuple[str, str, list[str]]]) -> list[DepartmentEntry]:
+    # the extraction side parses and validates the CSV: one reader for both sides
+    return [
+        DepartmentEntry(name, kind, [a for a in dict.fromkeys(aliases) if a != name])
+        for name, kind, aliases in rows
+    ]
 
 
 def dictionary(override: str | Path | None = None) -> dict[str, DepartmentEntry]:
     """The merged dictionary: shipped rows, then ``override`` (default ``$LUOSHI_DEPARTMENTS``)."""
-    merged: dict[str, DepartmentEntry] = {e.name: e for e in read_csv(SHIPPED)}
+    merged: dict[str, DepartmentEntry] = {e.name: e for e in _entries(shipped_rows())}
     override = override or os.environ.get("LUOSHI_DEPARTMENTS") or None
     if override is None:
         return merged
-    for entry in read_csv(override):
+    for entry in _entries(user_rows(override)):
         # an alias claimed by the override leaves whichever department held it
         for other in merged.values():
             other.aliases = [a for a in other.aliases if a not in entry.aliases]

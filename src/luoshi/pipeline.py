@@ -88,6 +88,11 @@ def extract_checked(
 ) -> list[ExtractedDocument]:
     """Like :func:`extract_path`, but a file holding no task, target or project is an error."""
     source, docs = extract_path(path, dictionary)
-    if not any(d.tasks or d.targets or d.projects for d in docs):
-        raise ExtractionError(source.path, "no tasks, targets or projects found")
+    require_content(source.path, docs)
     return docs
+
+
+def require_content(path: str | Path, docs: Iterable[ExtractedDocument]) -> None:
+    """Refuse a file that holds no task, target or project (nothing to register)."""
+    if not any(d.tasks or d.targets or d.projects for d in docs):
+        raise ExtractionError(path, "no tasks, targets or projects found")

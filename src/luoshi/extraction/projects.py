@@ -8,14 +8,10 @@ from luoshi.extraction.deadlines import parse_deadline
 from luoshi.extraction.departments import DepartmentDictionary
 from luoshi.extraction.model import Deadline, Project
 from luoshi.extraction.responsibility import segment_names
-from luoshi.extraction.tables import Table, find_tables
+from luoshi.extraction.tables import find_tables
 
 _PROJECT_HEADER = re.compile(r"项目名称|工程名称|项目")
 _AMOUNT = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<mag>亿|万)?")
-
-
-def _column(table: Table, pattern: str) -> int | None:
-    return next((i for i, h in enumerate(table.header) if re.search(pattern, h)), None)
 
 
 def parse_investment(cell: str, header: str) -> float | None:
@@ -34,15 +30,15 @@ def parse_investment(cell: str, header: str) -> float | None:
 def extract_projects(text: str, d: DepartmentDictionary) -> list[Project]:
     projects: list[Project] = []
     for table in find_tables(text):
-        c_name = _column(table, r"项目名称|工程名称|名称")
+        c_name = table.column(r"项目名称|工程名称|名称")
         if c_name is None or not _PROJECT_HEADER.search("".join(table.header)):
             continue
-        c_cat = _column(table, r"类别|分类|类型")
-        c_no = _column(table, r"序号|编号")
-        c_content = _column(table, r"内容|规模")
-        c_invest = _column(table, r"投资|资金")
-        c_resp = _column(table, r"责任|牵头|实施|业主")
-        c_time = _column(table, r"时间|时限|年限|进度")
+        c_cat = table.column(r"类别|分类|类型")
+        c_no = table.column(r"序号|编号")
+        c_content = table.column(r"内容|规模")
+        c_invest = table.column(r"投资|资金")
+        c_resp = table.column(r"责任|牵头|实施|业主")
+        c_time = table.column(r"时间|时限|年限|进度")
         category: str | None = None
         for row in table.rows:
             name = row.cell(c_name)

@@ -37,6 +37,10 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     span: Span = (0, 0)
 
+    def column(self, pattern: str) -> int | None:
+        """Index of the first header cell matching ``pattern``."""
+        return next((i for i, h in enumerate(self.header) if re.search(pattern, h)), None)
+
 
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.split("\t")]

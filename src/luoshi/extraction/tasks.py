@@ -25,7 +25,7 @@ from luoshi.extraction.responsibility import (
     segment_names,
 )
 from luoshi.extraction.structure import Node
-from luoshi.extraction.tables import Table, find_tables
+from luoshi.extraction.tables import find_tables
 
 _WS = re.compile(r"\s+")
 
@@ -85,14 +85,6 @@ _TASK_HEADER = re.compile(r"责任(?:部门|单位|主体)|牵头(?:部门|单�
 _PROJECT_HEADER = re.compile(r"项目名称|工程名称")
 
 
-def _column(table: Table, *patterns: str) -> int | None:
-    for pattern in patterns:
-        for i, name in enumerate(table.header):
-            if re.search(pattern, name):
-                return i
-    return None
-
-
 def table_tasks(text: str, d: DepartmentDictionary) -> list[Task]:
     """Tasks from tab-separated tables whose header names the responsible units."""
     tasks: list[Task] = []
@@ -100,12 +92,12 @@ def table_tasks(text: str, d: DepartmentDictionary) -> list[Task]:
         head = "".join(table.header)
         if not _TASK_HEADER.search(head) or _PROJECT_HEADER.search(head):
             continue
-        c_no = _column(table, r"序号|编号")
-        c_task = _column(table, r"任务|工作|内容|事项|措施")
-        c_deadline = _column(table, r"时限|时间|期限|进度")
-        c_lead = _column(table, r"牵头")
-        c_resp = _column(table, r"责任(?:部门|单位|主体)")
-        c_help = _column(table, r"配合|协办|参与")
+        c_no = table.column(r"序号|编号")
+        c_task = table.column(r"任务|工作|内容|事项|措施")
+        c_deadline = table.column(r"时限|时间|期限|进度")
+        c_lead = table.column(r"牵头")
+        c_resp = table.column(r"责任(?:部门|单位|主体)")
+        c_help = table.column(r"配合|协办|参与")
         for row in table.rows:
             lead = segment_names(row.cell(c_lead), d) if c_lead is not None else []
             resp = segment_names(row.cell(c_resp), d) if c_resp is not None else []

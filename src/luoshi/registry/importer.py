@@ -21,6 +21,7 @@ from luoshi.documents.readers import read_bytes
 from luoshi.documents.source import SourceFile
 from luoshi.errors import ExtractionError
 from luoshi.extraction.model import ExtractedDocument, Project, Task
+from luoshi.pipeline import require_content
 from luoshi.registry.departments import resolve_department, sync_departments
 from luoshi.registry.models import (
     TASK_SOURCES,
@@ -263,8 +264,7 @@ def import_paths(
         source, docs = extract(path)
         file_report = FileReport(path=str(path), sha256=source.sha256, status="imported")
         report.files.append(file_report)
-        if not any(d.tasks or d.targets or d.projects for d in docs):
-            raise ExtractionError(path, "no tasks, targets or projects found")
+        require_content(path, docs)
         source_row = SourceFileRow(
             sha256=source.sha256, path=source.path, kind=source.kind,
             encoding=source.encoding, text=source.text, imported_at=importer.now,

@@ -120,12 +120,8 @@ def to_json(
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD)
-    parser.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS)
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """The options every quality benchmark takes (also used by heldout*_quality.py)."""
     parser.add_argument(
         "--departments",
         type=Path,
@@ -141,6 +137,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--show-errors", action="store_true", help="list false negatives / positives"
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD)
+    parser.add_argument("--seeds-dir", type=Path, default=DEFAULT_SEEDS)
+    add_common_options(parser)
     args = parser.parse_args(argv)
 
     gold_files = load_gold(args.gold_dir)

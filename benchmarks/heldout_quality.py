@@ -50,21 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_HELDOUT,
         help="folder holding the documents and their *.gold.json files",
     )
-    parser.add_argument(
-        "--departments",
-        type=Path,
-        default=eq.DEFAULT_DEPARTMENTS,
-        help="departments.csv used to map aliases on both sides (if it exists)",
-    )
-    parser.add_argument(
-        "--prediction",
-        type=Path,
-        help="a saved `luoshi extract --json` object instead of running the extractor",
-    )
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument(
-        "--show-errors", action="store_true", help="list false negatives / positives"
-    )
+    eq.add_common_options(parser)
     args = parser.parse_args(argv)
 
     return run(args)

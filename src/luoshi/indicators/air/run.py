@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from luoshi.indicators.air.pipeline import CITY, AirResult, evaluate_file
 from luoshi.indicators.air.standards import Generation
@@ -51,22 +52,17 @@ def run(
 
 def table(r: AirResult) -> str:
     head = f"{'station':<14}{'PM2.5':>7}{'PM10':>6}{'SO2':>5}{'NO2':>5}{'CO95':>6}{'O3_90':>7}{'days':>6}{'good':>6}{'ratio%':>8}"
-    lines = [head]
-    for name, ev in [*r.stations.items(), (CITY, r.city)]:
+    def row(label: str, ev: dict[str, Any]) -> str:
         cells = [ev[k] for k in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90")]
-        lines.append(
-            f"{name:<14}{_s(cells[0]):>7}{_s(cells[1]):>6}{_s(cells[2]):>5}{_s(cells[3]):>5}"
+        return (
+            f"{label:<14}{_s(cells[0]):>7}{_s(cells[1]):>6}{_s(cells[2]):>5}{_s(cells[3]):>5}"
             f"{_s(cells[4]):>6}{_s(cells[5]):>7}{ev['valid_days']:>6}{ev['good_days']:>6}"
             f"{_s(ev['good_days_ratio']):>8}"
         )
-    for year, y in (r.years or {}).items():
-        ev = y["city"]
-        cells = [ev[k] for k in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90")]
-        lines.append(
-            f"{'CITY ' + year:<14}{_s(cells[0]):>7}{_s(cells[1]):>6}{_s(cells[2]):>5}"
-            f"{_s(cells[3]):>5}{_s(cells[4]):>6}{_s(cells[5]):>7}{ev['valid_days']:>6}"
-            f"{ev['good_days']:>6}{_s(ev['good_days_ratio']):>8}"
-        )
+
+    lines = [head]
+    lines += [row(name, ev) for name, ev in [*r.stations.items(), (CITY, r.city)]]
+    lines += [row("CITY " + year, y["city"]) for year, y in (r.years or {}).items()]
     for year, m in (r.moving_average or {}).items():
         st = m["statistics"]
         cells = [st[k]["value"] for k in ("PM2.5", "PM10", "SO2", "NO2", "CO_P95", "O3_8H_P90")]

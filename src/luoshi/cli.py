@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from luoshi.errors import LuoshiError
+from luoshi.indicators.commands import indicators_app  # light: computing modules load lazily
 
 app = typer.Typer(
     help="luoshi (落实): read plans into a sourced register of tasks, targets and projects.",
@@ -367,13 +368,7 @@ def user_demo_admin(name: Annotated[str, typer.Argument(help="User name.")] = "a
         typer.echo(f"demo admin account {name!r} exists; its password was shown when it was created")
 
 
-def _indicators() -> typer.Typer:
-    from luoshi.indicators.commands import indicators_app
-
-    return indicators_app
-
-
-app.add_typer(_indicators(), name="indicators")
+app.add_typer(indicators_app, name="indicators")
 
 
 @app.command()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from luoshi.registry.db import make_engine, session_scope, upgrade
 from luoshi.registry.importer import import_paths
@@ -56,6 +57,15 @@ def app_client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def db(seeded_url: str) -> Iterator[Session]:
+    """A session on the shared seeded register (closed, so rolled back, at the end)."""
+    engine = make_engine(seeded_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import openpyxl  # type: ignore[import-untyped]
@@ -15,18 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from luoshi.registry.db import make_engine
 from luoshi.registry.models import Correction, Document, TargetRow
 from luoshi.registry.tracking import Observation
 from tests.web.conftest import login
-
-
-@pytest.fixture
-def db(seeded_url: str) -> Iterator[Session]:
-    engine = make_engine(seeded_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def tiny_plan(number: str) -> bytes:

@@ -3,7 +3,6 @@ and what a department may not do."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,21 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from luoshi.registry.db import make_engine
 from luoshi.registry.models import Department, TaskDepartment, TaskRow
 from luoshi.registry.tracking import AuditEntry, ProgressReport, ProgressReportRevision
 from tests.web.conftest import login
 
 HOUSING = "市住房和城乡建设局"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def db(seeded_url: str) -> Iterator[Session]:
-    engine = make_engine(seeded_url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def unit_task(db: Session, unit: str, named: bool = True, pick: int = 0) -> int:
